@@ -1,0 +1,197 @@
+//! Findings: what an analyzer reports about an object.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::object::{Object, ObjectRef};
+use crate::rule::{Reference, Rule};
+use crate::span::Location;
+
+/// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; not a weakness by itself.
+    Info,
+    /// A weakness with little impact alone.
+    Low,
+    /// A weakness that helps an attacker.
+    Medium,
+    /// A direct path to compromise of the workload or its data.
+    High,
+    /// A direct path to the node or the cluster.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, from most to least severe.
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    /// The lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for an unknown severity name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown severity {0:?} (expected critical, high, medium, low or info)")]
+pub struct UnknownSeverity(pub String);
+
+impl FromStr for Severity {
+    type Err = UnknownSeverity;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            _ => Err(UnknownSeverity(s.to_string())),
+        }
+    }
+}
+
+/// Why a finding is not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// `annotation` (`kspect.dev/ignore` on the object) or `config` (an exception in `.kspect.yaml`).
+    pub kind: &'static str,
+    /// The justification written next to it.
+    pub reason: String,
+    /// Where the suppression was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+/// One problem found by a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The stable rule ID, e.g. `KSP101`.
+    pub rule: String,
+    /// Severity (after configuration overrides).
+    pub severity: Severity,
+    /// The rule's title.
+    pub title: String,
+    /// What is wrong with this object, specifically.
+    pub message: String,
+    /// The rule's category (`pss`, `workload`, `rbac` ...).
+    pub category: String,
+    /// The object concerned, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<ObjectRef>,
+    /// Where: the offending field, or its nearest parent that exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// How to fix it.
+    pub remediation: String,
+    /// The value seen, when showing it helps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// CIS, PSS, MITRE and documentation references of the rule.
+    pub references: Vec<Reference>,
+    /// Set when an annotation or an exception suppresses the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+impl Finding {
+    /// A finding of `rule` about the field at `pointer` of `object`.
+    pub fn at(rule: &Rule, object: &Object, pointer: &str, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.id.to_string(),
+            severity: rule.severity,
+            title: rule.title.to_string(),
+            message: message.into(),
+            category: rule.category.to_string(),
+            object: Some(object.id.clone()),
+            location: Some(object.locate(pointer)),
+            remediation: rule.remediation.to_string(),
+            evidence: None,
+            references: rule.references.to_vec(),
+            suppressed: None,
+        }
+    }
+
+    /// A finding of `rule` that concerns no single object (e.g. a configuration problem).
+    pub fn general(rule: &Rule, location: Option<Location>, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.id.to_string(),
+            severity: rule.severity,
+            title: rule.title.to_string(),
+            message: message.into(),
+            category: rule.category.to_string(),
+            object: None,
+            location,
+            remediation: rule.remediation.to_string(),
+            evidence: None,
+            references: rule.references.to_vec(),
+            suppressed: None,
+        }
+    }
+
+    /// Adds the value seen.
+    pub fn with_evidence(mut self, evidence: impl Into<String>) -> Finding {
+        self.evidence = Some(evidence.into());
+        self
+    }
+
+    /// Replaces the rule's generic remediation with a specific one.
+    pub fn with_remediation(mut self, remediation: impl Into<String>) -> Finding {
+        self.remediation = remediation.into();
+        self
+    }
+
+    /// True when the finding counts (is not suppressed).
+    pub fn is_active(&self) -> bool {
+        self.suppressed.is_none()
+    }
+}
+
+/// Sorts findings for stable output: by file, line, column, then rule.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.document, l.line, l.column)),
+                f.object.clone(),
+                f.rule.clone(),
+            )
+        };
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_order_and_parse() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>().unwrap(), Severity::High);
+        assert!("severe".parse::<Severity>().is_err());
+    }
+}

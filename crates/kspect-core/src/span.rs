@@ -1,0 +1,163 @@
+//! Source positions: where in which file each field of an object was written.
+//!
+//! Every field of a loaded document is indexed by its JSON pointer
+//! (`/spec/containers/0/image`) so that a finding can point at the exact line and
+//! column, or at the nearest parent that exists when the problem is a missing field.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A 1-based line and column in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Pos {
+    /// Line number, starting at 1.
+    pub line: u32,
+    /// Column number in characters, starting at 1.
+    pub column: u32,
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Maps the JSON pointers of one YAML/JSON document to the position where each was written.
+///
+/// For a mapping entry the position is that of its key (where a reader looks for
+/// the field); for a sequence item, the start of the item.
+#[derive(Debug, Default, Clone)]
+pub struct SpanIndex {
+    positions: HashMap<Box<str>, Pos>,
+}
+
+impl SpanIndex {
+    /// Builds an index from `(pointer, position)` pairs; a later pair for the same pointer wins.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, Pos)>) -> Self {
+        let positions = pairs
+            .into_iter()
+            .map(|(ptr, pos)| (ptr.into_boxed_str(), pos))
+            .collect();
+        SpanIndex { positions }
+    }
+
+    /// The position of exactly this pointer, if the field was written in the source.
+    pub fn get(&self, pointer: &str) -> Option<Pos> {
+        self.positions.get(pointer).copied()
+    }
+
+    /// The position of `pointer` or of its nearest ancestor that exists, with the pointer found.
+    pub fn nearest<'p>(&self, pointer: &'p str) -> Option<(&'p str, Pos)> {
+        let mut current = pointer;
+        loop {
+            if let Some(pos) = self.get(current) {
+                return Some((current, pos));
+            }
+            if current.is_empty() {
+                return None;
+            }
+            current = parent_pointer(current);
+        }
+    }
+
+    /// Number of indexed fields.
+    pub fn len(&self) -> usize {
+        self.positions.len()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.positions.is_empty()
+    }
+}
+
+/// The pointer of the parent of `pointer` (`/a/b` -> `/a`, `/a` -> ``).
+pub fn parent_pointer(pointer: &str) -> &str {
+    match pointer.rfind('/') {
+        Some(i) => &pointer[..i],
+        None => "",
+    }
+}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
+pub fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// Builds a pointer from a base and tokens, escaping each token.
+pub fn join_pointer(base: &str, tokens: &[&str]) -> String {
+    let mut p = base.to_string();
+    for t in tokens {
+        push_token(&mut p, t);
+    }
+    p
+}
+
+/// Where a document came from: the file (or `-` for stdin) and the 1-based document number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct DocumentId {
+    /// The file path as given by the user (or `<stdin>`).
+    pub file: Arc<str>,
+    /// 1-based index of the YAML document within the file.
+    pub document: u32,
+}
+
+/// A resolved location of a field: file, document, line and column, and which pointer it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The file path as given by the user.
+    pub file: Arc<str>,
+    /// 1-based document number in the file.
+    pub document: u32,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The JSON pointer (within the object) of the field this location points at; it is
+    /// an ancestor of the requested pointer when the requested field is missing.
+    pub pointer: String,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_walks_up_to_an_existing_parent() {
+        let idx = SpanIndex::from_pairs([
+            ("".to_string(), Pos { line: 1, column: 1 }),
+            ("/spec".to_string(), Pos { line: 5, column: 1 }),
+            ("/spec/containers/0".to_string(), Pos { line: 7, column: 5 }),
+        ]);
+        let (found, pos) = idx
+            .nearest("/spec/containers/0/securityContext/privileged")
+            .unwrap();
+        assert_eq!(found, "/spec/containers/0");
+        assert_eq!(pos, Pos { line: 7, column: 5 });
+        assert_eq!(idx.nearest("/metadata/name").unwrap().0, "");
+    }
+
+    #[test]
+    fn tokens_are_escaped() {
+        let p = join_pointer("/metadata/annotations", &["kspect.dev/ignore", "a~b"]);
+        assert_eq!(p, "/metadata/annotations/kspect.dev~1ignore/a~0b");
+        assert_eq!(
+            parent_pointer(&p),
+            "/metadata/annotations/kspect.dev~1ignore"
+        );
+    }
+}
