@@ -66,11 +66,7 @@ pub fn parse_document(text: &str, line_offset: u32) -> Result<Option<ParsedDocum
         warnings: Vec::new(),
     };
     let mut value = None;
-    loop {
-        let (ev, span) = match b.next()? {
-            Some(e) => e,
-            None => break,
-        };
+    while let Some((ev, span)) = b.next()? {
         match ev {
             Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
             Event::StreamEnd => break,
@@ -99,6 +95,9 @@ pub fn parse_document(text: &str, line_offset: u32) -> Result<Option<ParsedDocum
         warnings: b.warnings,
     }))
 }
+
+/// Entries a `<<` merge key brings in: key, value and the spans under the key.
+type MergedEntries = Vec<(String, Value, Vec<(String, Pos)>)>;
 
 struct Anchored {
     value: Value,
@@ -248,7 +247,7 @@ impl<'a> Builder<'a> {
     fn mapping(&mut self, open: &Span, ptr: &mut String, depth: usize) -> Result<Value, YamlError> {
         let mut map = Map::new();
         // Entries brought in by `<<` merge keys; explicit keys win wherever they appear.
-        let mut merged: Vec<(String, Value, Vec<(String, Pos)>)> = Vec::new();
+        let mut merged: MergedEntries = Vec::new();
         loop {
             let (kev, kspan) = self.expect_next(open)?;
             if matches!(kev, Event::MappingEnd) {
@@ -294,7 +293,7 @@ impl<'a> Builder<'a> {
         value: Value,
         spans: Vec<(String, Pos)>,
         ptr: &str,
-        out: &mut Vec<(String, Value, Vec<(String, Pos)>)>,
+        out: &mut MergedEntries,
         pos: Pos,
     ) -> Result<(), YamlError> {
         // The merge value was built at `ptr` itself, so its entries' spans are `ptr/key...`;
