@@ -340,6 +340,18 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     chunks
 }
 
+/// The 1-based line (within the chunk) of the last line that is not blank.
+fn last_content_line(text: &str) -> u32 {
+    let n = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, _)| i + 1)
+        .last()
+        .unwrap_or(1);
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 fn is_document_start(line: &str) -> bool {
     line.strip_prefix("---")
         .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']))
@@ -374,8 +386,13 @@ fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, out: &mut Loaded) {
                 ),
                 None => format!("invalid YAML: {}", e.message),
             };
+            // An error found only at the end of the input (an unclosed bracket) would
+            // otherwise point at the next document's `---`; point at this document's
+            // last line instead.
+            let last_line = chunk.first_line + last_content_line(chunk.text);
             let (line, column) = match template {
                 Some(l) => (l, None),
+                None if e.pos.line > last_line => (last_line, None),
                 None => (e.pos.line, Some(e.pos.column)),
             };
             out.diagnostics
@@ -546,7 +563,7 @@ mod tests {
         assert_eq!(loaded.diagnostics.len(), 1);
         let d = &loaded.diagnostics[0];
         assert_eq!(d.document, Some(2));
-        assert_eq!(d.line, Some(6), "{d}");
+        assert_eq!(d.line, Some(5), "{d}");
         assert!(d.message.starts_with("invalid YAML"), "{d}");
         let c = &loaded.objects[1];
         assert_eq!(c.source.doc.document, 3);

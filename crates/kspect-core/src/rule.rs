@@ -104,6 +104,7 @@ pub const REQUIRED_DOC_SECTIONS: &[&str] = &[
 pub struct Registry {
     rules: Vec<&'static Rule>,
     redirects: Vec<(&'static str, &'static str)>,
+    default_off: Vec<&'static str>,
 }
 
 impl Registry {
@@ -118,7 +119,40 @@ impl Registry {
         Registry {
             rules,
             redirects: Vec::new(),
+            default_off: Vec::new(),
         }
+    }
+
+    /// Marks rules that run only when a configuration selects them (`select: [ALL]`, their
+    /// ID, prefix or category). Used for rules that restate another rule's fact in other
+    /// words, so that the default output says each thing once.
+    pub fn default_off(mut self, ids: &[&'static str]) -> Registry {
+        self.default_off.extend_from_slice(ids);
+        self
+    }
+
+    /// True when the rule runs without an explicit `select`.
+    pub fn is_default_on(&self, rule: &Rule) -> bool {
+        !self.default_off.contains(&rule.id)
+    }
+
+    /// True when the rule runs under this configuration.
+    ///
+    /// Rules of the `meta` category (about kspect's own configuration: unused
+    /// suppressions, expired exceptions) run whatever `select` says, unless ignored by
+    /// something more specific than `ALL`: selecting `pss` must not hide that an
+    /// exception expired.
+    pub fn is_enabled(&self, config: &crate::config::Config, rule: &Rule) -> bool {
+        if rule.category == "meta" {
+            return !config
+                .ignore
+                .iter()
+                .any(|s| selector_specificity(s, rule).is_some_and(|spec| spec > 0));
+        }
+        if config.select.is_empty() && !self.is_default_on(rule) {
+            return false;
+        }
+        config.is_enabled(rule)
     }
 
     /// Declares that an old ID now means a new one.

@@ -151,7 +151,7 @@ pub fn apply(
             out.push(f);
             continue;
         };
-        if !config.is_enabled(rule) {
+        if !registry.is_enabled(config, rule) {
             continue;
         }
         f.severity = config.severity_for(rule);
@@ -222,10 +222,9 @@ pub fn apply(
                 }
                 // Only report selectors of rules that ran: a rule switched off by config
                 // cannot have been used.
-                let enabled = registry
-                    .rules()
-                    .iter()
-                    .any(|r| selector_specificity(sel, r).is_some() && config.is_enabled(r));
+                let enabled = registry.rules().iter().any(|r| {
+                    selector_specificity(sel, r).is_some() && registry.is_enabled(config, r)
+                });
                 if !enabled && registry.selector_matches_any(sel) {
                     continue;
                 }
@@ -242,7 +241,7 @@ pub fn apply(
                     },
                 );
                 f.severity = config.severity_for(&UNUSED_SUPPRESSION);
-                if config.is_enabled(&UNUSED_SUPPRESSION) {
+                if registry.is_enabled(config, &UNUSED_SUPPRESSION) {
                     out.push(f);
                 }
             }
@@ -251,7 +250,7 @@ pub fn apply(
 
     for (i, e) in config.exceptions.iter().enumerate() {
         if e.is_expired(today) {
-            if config.is_enabled(&EXPIRED_EXCEPTION) {
+            if registry.is_enabled(config, &EXPIRED_EXCEPTION) {
                 let date = e.expires.map(|d| d.to_string()).unwrap_or_default();
                 let mut f = Finding::general(
                     &EXPIRED_EXCEPTION,
@@ -266,7 +265,7 @@ pub fn apply(
                 f.severity = config.severity_for(&EXPIRED_EXCEPTION);
                 out.push(f);
             }
-        } else if exception_used[i] == 0 && config.is_enabled(&UNUSED_SUPPRESSION) {
+        } else if exception_used[i] == 0 && registry.is_enabled(config, &UNUSED_SUPPRESSION) {
             let mut f = Finding::general(
                 &UNUSED_SUPPRESSION,
                 e.location.clone(),

@@ -2,6 +2,7 @@
 //! library evaluates them ([`pss`]), and hardening rules beyond them.
 #![deny(missing_docs)]
 
+pub mod hardening;
 pub mod pss;
 pub mod pss_rules;
 
@@ -10,11 +11,23 @@ use kspect_core::{Finding, Inventory, Rule};
 
 /// Every posture rule: one per PSS check, then the hardening rules.
 pub fn rules() -> Vec<&'static Rule> {
-    pss_rules::rules().collect()
+    let mut rules: Vec<&'static Rule> = pss_rules::rules().collect();
+    rules.extend(hardening::rules());
+    rules
 }
+
+/// Hardening rules that state the same fact as a Pod Security Standards rule in other
+/// words (privileged, host namespaces, capabilities ...). They run only when selected
+/// explicitly, so that `kspect scan` reports each weakness once by default; the PSS rule
+/// is the one kept, because its semantics are the admission controller's.
+pub const RESTATES_PSS: &[&str] = &[
+    "KSP303", "KSP304", "KSP306", "KSP307", "KSP308", "KSP309", "KSP310", "KSP311", "KSP312",
+    "KSP313", "KSP318", "KSP319", "KSP320", "KSP321",
+];
 
 /// All posture findings for an inventory.
 pub fn check(inventory: &Inventory, config: &Config) -> Vec<Finding> {
-    let _ = config;
-    pss_rules::check(inventory)
+    let mut findings = pss_rules::check(inventory);
+    findings.extend(hardening::check(inventory, config));
+    findings
 }

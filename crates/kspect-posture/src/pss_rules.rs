@@ -123,7 +123,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 severity,
                 category: "pss",
                 kinds: POD_KINDS,
-                doc: info.map(|i| i.doc).unwrap_or(""),
+                doc: leak(compose_doc(check, info.map(|i| i.doc).unwrap_or(""))),
                 remediation: remediation(check),
                 references: if level == Level::Restricted {
                     RESTRICTED_REFS
@@ -152,6 +152,90 @@ const BASELINE_REFS: &[Reference] = &[
     Reference::mitre("T1611", "https://attack.mitre.org/techniques/T1611/"),
 ];
 const RESTRICTED_REFS: &[Reference] = &[Reference::pss("Restricted"), Reference::cis("5.2")];
+
+/// Rule documentation in kspect's sections, from the check's own text: the prose is why
+/// the control exists, the before/after snippet is how to fix it, and the attacker's
+/// view is written per check below.
+fn compose_doc(check: &str, text: &str) -> String {
+    let (prose, snippet) = match text.find("\nBefore:") {
+        Some(i) => (text[..i].trim(), text[i..].trim()),
+        None => (text.trim(), ""),
+    };
+    format!(
+        "Pod Security Standards check `{check}`, evaluated exactly as the Pod Security Admission controller does.\n\n\
+         ## Why it matters\n{prose}\n\n\
+         ## What an attacker does\n{}\n\n\
+         ## How to fix\n{}\n\n{snippet}\n",
+        attack(check),
+        remediation(check)
+    )
+}
+
+/// Rule text lives for the whole run; leaking the few composed strings once is what
+/// lets them sit in the same `&'static` registry as the hand-written rules.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn attack(check: &str) -> &'static str {
+    match check {
+        "privileged" => {
+            "Mounts the node's disk, loads a kernel module or abuses the cgroup release_agent from inside the container, then controls the node and every pod on it (MITRE ATT&CK T1611, Escape to Host)."
+        }
+        "hostNamespaces" => {
+            "With hostPID reads other processes' environment and injects into them; with hostNetwork sniffs node traffic and reaches services bound to localhost such as the kubelet's; with hostIPC reads shared memory of other workloads."
+        }
+        "hostPathVolumes" => {
+            "Reads kubelet credentials and other pods' secrets from the node's filesystem, or writes to it (cron, systemd units, SSH keys) to run code on the node."
+        }
+        "hostPorts" => {
+            "Binds a port on the node's address, bypassing NetworkPolicy and Services, to intercept traffic or expose an internal service to the node's network."
+        }
+        "capabilities_baseline" => {
+            "Uses the added capability to leave the container: SYS_ADMIN mounts filesystems and uses namespaces, SYS_PTRACE attaches to processes, NET_ADMIN rewrites routes and firewall rules, SYS_MODULE loads kernel code."
+        }
+        "appArmorProfile" => {
+            "Runs without the mandatory access control profile that would block writes to /proc and /sys and mount operations, widening every container-escape technique."
+        }
+        "seLinuxOptions" => {
+            "Chooses an SELinux user, role or type that is not confined like container_t, so that the kernel no longer separates the container's processes from the host's files."
+        }
+        "procMount" | "procMount_restricted" => {
+            "Reads and writes the unmasked /proc: kernel parameters, other processes' memory maps, /proc/sysrq-trigger, the usual stepping stones out of the container."
+        }
+        "seccompProfile_baseline" => {
+            "Calls the syscalls an unconfined profile leaves open (unshare, keyctl, bpf, ...), which is where most kernel container escapes start."
+        }
+        "sysctls" => {
+            "Sets a kernel parameter that is not namespaced and so changes the whole node, affecting every other workload on it."
+        }
+        "windowsHostProcess" => {
+            "Runs as a process on the Windows host itself, with full access to the node."
+        }
+        "hostProbesAndHostLifecycle" => {
+            "Points a probe or lifecycle hook at another host, so that the kubelet sends requests on the attacker's behalf from the node's network position (server-side request forgery)."
+        }
+        "restrictedVolumes" => {
+            "Uses a volume type that reaches storage outside the pod's control (NFS, iSCSI, cloud disks, gitRepo's git invocation on the node) to read other tenants' data or run code on the node."
+        }
+        "allowPrivilegeEscalation" => {
+            "Runs a setuid binary or uses file capabilities to gain privileges the container process did not start with."
+        }
+        "runAsNonRoot" => {
+            "Starts as root inside the container, so that any escape or writable host mount lands as root on the node."
+        }
+        "runAsUser" => {
+            "Runs explicitly as UID 0, so that any container escape lands as root on the node."
+        }
+        "seccompProfile_restricted" => {
+            "Calls syscalls that the runtime's default profile would block, the usual start of kernel container escapes."
+        }
+        "capabilities_restricted" => {
+            "Uses the capabilities the runtime grants by default (NET_RAW for spoofing on the pod network, DAC_OVERRIDE, CHOWN, SETUID) after compromising the process."
+        }
+        _ => "Uses the weakened isolation to move from the container towards the node.",
+    }
+}
 
 fn remediation(check: &str) -> &'static str {
     match check {
