@@ -1,0 +1,28 @@
+//! One module per command.
+
+mod pss;
+mod rules;
+mod scan;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command; the result is the process exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Pss(args) => pss::run(args),
+        Command::Rules(args) => rules::list(args),
+        Command::Explain(args) => rules::explain(args),
+    }
+}
+
+/// Exit code 2 when some input could not be analysed, otherwise the findings' verdict.
+pub fn exit_status(findings_failed: bool, input_errors: bool) -> u8 {
+    if input_errors {
+        2
+    } else if findings_failed {
+        1
+    } else {
+        0
+    }
+}
