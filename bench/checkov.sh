@@ -23,7 +23,7 @@ KSPECT=target/release/kspect
 measure() { # name, then the command; prints "seconds max_rss_kb"
   local name=$1; shift
   /usr/bin/time -f "%e %M" -o "$OUT/$name.time" "$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || true
-  cat "$OUT/$name.time"
+  tail -n 1 "$OUT/$name.time"
 }
 
 objects=$(find "$INPUT" -name '*.yaml' -o -name '*.yml' | wc -l)

@@ -15,6 +15,6 @@ for n in 1 2 4 8; do
   mkdir -p "$dir"
   for i in $(seq 1 "$n"); do cp -r "$INPUT" "$dir/copy$i"; done
   /usr/bin/time -f "%e %M" -o "$work/t" target/release/kspect scan "$dir" --format json --output "$work/out.json" >/dev/null 2>&1 || true
-  read -r s kb <"$work/t"
+  read -r s kb < <(tail -n 1 "$work/t")
   python3 -c "import sys; s,kb,n=float('$s'),int('$kb'),$n; print(f'{n}x corpus: {s:.2f}s  {kb//1024} MiB peak  {s/n:.3f}s per copy')"
 done

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// A 1-based line and column in a source file.
@@ -27,24 +28,55 @@ impl fmt::Display for Pos {
 ///
 /// For a mapping entry the position is that of its key (where a reader looks for
 /// the field); for a sequence item, the start of the item.
+///
+/// Pointers are stored as 64-bit hashes, not strings: deep documents (a CRD's OpenAPI
+/// schema) have hundreds of thousands of nodes with pointers of a hundred bytes and more,
+/// and keeping those strings cost more memory than the documents themselves. A hash
+/// collision (odds around 1 in 10^7 for a million fields) could at worst report a wrong
+/// line, never a wrong verdict.
 #[derive(Debug, Default, Clone)]
 pub struct SpanIndex {
-    positions: HashMap<Box<str>, Pos>,
+    positions: HashMap<u64, Pos, BuildHasherDefault<PassThrough>>,
+}
+
+/// The keys are already hashes; hashing them again would only cost time.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+fn pointer_hash(pointer: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(pointer.as_bytes());
+    h.finish()
 }
 
 impl SpanIndex {
     /// Builds an index from `(pointer, position)` pairs; a later pair for the same pointer wins.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, Pos)>) -> Self {
-        let positions = pairs
-            .into_iter()
-            .map(|(ptr, pos)| (ptr.into_boxed_str(), pos))
-            .collect();
+        let mut positions: HashMap<u64, Pos, BuildHasherDefault<PassThrough>> = HashMap::default();
+        for (ptr, pos) in pairs {
+            positions.insert(pointer_hash(&ptr), pos);
+        }
+        positions.shrink_to_fit();
         SpanIndex { positions }
     }
 
     /// The position of exactly this pointer, if the field was written in the source.
     pub fn get(&self, pointer: &str) -> Option<Pos> {
-        self.positions.get(pointer).copied()
+        self.positions.get(&pointer_hash(pointer)).copied()
     }
 
     /// The position of `pointer` or of its nearest ancestor that exists, with the pointer found.

@@ -226,6 +226,8 @@ impl<'a> Builder<'a> {
                     ptr.truncate(len);
                     items.push(item?);
                 }
+                // Growth slack is a third of a big document's memory; give it back.
+                items.shrink_to_fit();
                 let value = Value::Array(items);
                 self.remember(anchor, ptr, start, &value);
                 Ok(value)
@@ -284,7 +286,11 @@ impl<'a> Builder<'a> {
                 self.spans.extend(spans);
             }
         }
-        Ok(Value::Object(map))
+        // `Map` cannot shrink in place; moving the entries into an exact-size map gives
+        // the growth slack back, which matters for documents with large schemas.
+        let mut exact = Map::with_capacity(map.len());
+        exact.extend(map);
+        Ok(Value::Object(exact))
     }
 
     /// Splits the value of a `<<` key (a mapping or a list of mappings) into entries.
