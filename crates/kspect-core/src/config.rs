@@ -211,7 +211,7 @@ pub fn parse_config(label: &str, text: &str) -> Result<(Config, Vec<Diagnostic>)
     };
     let value = match crate::yaml::parse_document(text, 0) {
         Ok(Some(doc)) => {
-            p.spans = SpanIndex::from_pairs(doc.spans);
+            p.spans = doc.index;
             doc.value
         }
         Ok(None) => Value::Object(Default::default()),

@@ -340,6 +340,18 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     chunks
 }
 
+/// The text with every tab in a line's leading whitespace replaced by a space.
+fn detab_leading_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches([' ', '\t']);
+        let lead = &line[..line.len() - body.len()];
+        out.extend(lead.chars().map(|c| if c == '\t' { ' ' } else { c }));
+        out.push_str(body);
+    }
+    out
+}
+
 /// The 1-based line (within the chunk) of the last line that is not blank.
 fn last_content_line(text: &str) -> u32 {
     let n = text
@@ -375,7 +387,25 @@ fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, out: &mut Loaded) {
         message,
     };
     let template = find_template(chunk.text).map(|l| l + chunk.first_line);
-    let parsed = match parse_document(chunk.text, chunk.first_line) {
+    let mut parsed = parse_document(chunk.text, chunk.first_line);
+    if let Err(e) = &parsed
+        && e.message.contains("tab")
+    {
+        // Kubernetes' YAML library (go-yaml) accepts tabs in the leading whitespace of
+        // lines inside flow collections, which saphyr refuses; retry with those tabs read
+        // as spaces. Lines keep their numbers; columns on those lines shift.
+        let detabbed = detab_leading_whitespace(chunk.text);
+        if let Ok(retry) = parse_document(&detabbed, chunk.first_line) {
+            out.diagnostics.push(diag(
+                DiagnosticLevel::Warning,
+                Some(e.pos.line),
+                None,
+                "tab in indentation: read as a space, as Kubernetes' YAML parser does".into(),
+            ));
+            parsed = Ok(retry);
+        }
+    }
+    let parsed = match parsed {
         Ok(Some(p)) => p,
         Ok(None) => return,
         Err(e) => {
@@ -417,11 +447,8 @@ fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, out: &mut Loaded) {
             w.message.clone(),
         ));
     }
-    let root_pos = parsed.spans.first().map(|(_, p)| *p).unwrap_or(Pos {
-        line: chunk.first_line + 1,
-        column: 1,
-    });
-    let spans = Arc::new(SpanIndex::from_pairs(parsed.spans));
+    let root_pos = parsed.root;
+    let spans = Arc::new(parsed.index);
     let doc = DocumentId {
         file: file.clone(),
         document: chunk.number,
@@ -632,6 +659,15 @@ mod tests {
         assert_eq!(l.objects.len(), 1);
         assert_eq!(l.objects[0].source.doc.document, 1);
         assert!(l.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn tabs_in_flow_indentation_are_accepted_like_go_yaml() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  args:\n    [\n      \"-a\",\n\t      \"-b\",\n    ]\n";
+        let l = parse_str("t.yaml", text);
+        assert_eq!(l.objects.len(), 1, "{:?}", l.diagnostics);
+        assert_eq!(l.objects[0].value["spec"]["args"][1], "-b");
+        assert_eq!(l.diagnostics[0].level, DiagnosticLevel::Warning);
     }
 
     #[test]

@@ -57,19 +57,49 @@ impl Hasher for PassThrough {
     }
 }
 
-fn pointer_hash(pointer: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    h.write(pointer.as_bytes());
-    h.finish()
+/// The hash of the root pointer (the empty string).
+pub const ROOT_HASH: u64 = 0x6b73_7065_6374_0001;
+
+/// The hash of a child: its parent's hash and one escaped reference token. Hashing
+/// token by token lets the YAML builder compute a node's hash from its parent's without
+/// ever materialising the pointer string.
+pub fn child_hash(parent: u64, escaped_token: &str) -> u64 {
+    let mut x = parent ^ 0x9e37_79b9_7f4a_7c15;
+    for &b in escaped_token.as_bytes() {
+        x ^= u64::from(b);
+        x = x.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    x ^= escaped_token.len() as u64;
+    // splitmix64 finaliser: spreads the bits so that sibling hashes differ widely.
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The hash of a pointer relative to a node whose hash is `base`.
+pub fn extend_hash(base: u64, relative_pointer: &str) -> u64 {
+    relative_pointer.split('/').skip(1).fold(base, child_hash)
+}
+
+/// The hash of a whole JSON pointer (escaped, as RFC 6901 writes it).
+pub fn pointer_hash(pointer: &str) -> u64 {
+    extend_hash(ROOT_HASH, pointer)
 }
 
 impl SpanIndex {
     /// Builds an index from `(pointer, position)` pairs; a later pair for the same pointer wins.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, Pos)>) -> Self {
+        Self::from_hashed(
+            pairs
+                .into_iter()
+                .map(|(ptr, pos)| (pointer_hash(&ptr), pos)),
+        )
+    }
+
+    /// Builds an index from `(pointer hash, position)` pairs (see [`pointer_hash`]).
+    pub fn from_hashed(pairs: impl IntoIterator<Item = (u64, Pos)>) -> Self {
         let mut positions: HashMap<u64, Pos, BuildHasherDefault<PassThrough>> = HashMap::default();
-        for (ptr, pos) in pairs {
-            positions.insert(pointer_hash(&ptr), pos);
-        }
+        positions.extend(pairs);
         positions.shrink_to_fit();
         SpanIndex { positions }
     }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput};
 use serde_json::{Map, Number, Value};
 
-use crate::span::{Pos, push_token};
+use crate::span::{Pos, ROOT_HASH, SpanIndex, child_hash, extend_hash, pointer_hash, push_token};
 
 /// Nesting deeper than this is refused: no real manifest comes close, and unbounded
 /// recursion would overflow the stack on hostile input.
@@ -45,8 +45,10 @@ pub struct YamlWarning {
 pub struct ParsedDocument {
     /// The document as JSON data.
     pub value: Value,
-    /// `(JSON pointer, position)` of every node; the root is the empty pointer.
-    pub spans: Vec<(String, Pos)>,
+    /// The position of every node, by JSON pointer; the root is the empty pointer.
+    pub index: SpanIndex,
+    /// Where the document's root node starts.
+    pub root: Pos,
     /// Duplicate keys and similar remarks.
     pub warnings: Vec<YamlWarning>,
 }
@@ -61,6 +63,8 @@ pub fn parse_document(text: &str, line_offset: u32) -> Result<Option<ParsedDocum
         parser: Parser::new_from_str(text),
         line_offset,
         spans: Vec::new(),
+        strings: Vec::new(),
+        string_depth: 0,
         anchors: HashMap::new(),
         nodes: 0,
         warnings: Vec::new(),
@@ -79,7 +83,7 @@ pub fn parse_document(text: &str, line_offset: u32) -> Result<Option<ParsedDocum
                 }
                 let (ev, span) = b.expect_next(&span)?;
                 let mut ptr = String::new();
-                value = Some(b.node(ev, span, &mut ptr, None, 0)?);
+                value = Some(b.node(ev, span, &mut ptr, ROOT_HASH, None, 0)?);
             }
             other => {
                 return Err(YamlError {
@@ -91,7 +95,11 @@ pub fn parse_document(text: &str, line_offset: u32) -> Result<Option<ParsedDocum
     }
     Ok(value.map(|value| ParsedDocument {
         value,
-        spans: b.spans,
+        root: b.spans.first().map(|(_, p)| *p).unwrap_or(Pos {
+            line: line_offset + 1,
+            column: 1,
+        }),
+        index: SpanIndex::from_hashed(b.spans),
         warnings: b.warnings,
     }))
 }
@@ -108,7 +116,12 @@ struct Anchored {
 struct Builder<'a> {
     parser: Parser<'a, StrInput<'a>>,
     line_offset: u32,
-    spans: Vec<(String, Pos)>,
+    /// Position of every node by pointer hash: cheap, no strings.
+    spans: Vec<(u64, Pos)>,
+    /// Positions by pointer string, recorded only inside anchored nodes and merge values
+    /// (`string_depth > 0`), where aliases and `<<` need to re-base them.
+    strings: Vec<(String, Pos)>,
+    string_depth: usize,
     anchors: HashMap<usize, Anchored>,
     nodes: usize,
     warnings: Vec<YamlWarning>,
@@ -166,12 +179,21 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// Records the position of the node at `ptr` (whose hash is `hash`).
+    fn record(&mut self, ptr: &str, hash: u64, pos: Pos) {
+        self.spans.push((hash, pos));
+        if self.string_depth > 0 {
+            self.strings.push((ptr.to_string(), pos));
+        }
+    }
+
     /// Converts the node that starts with `ev`, recording spans under `ptr`.
     fn node(
         &mut self,
         ev: Event<'a>,
         span: Span,
         ptr: &mut String,
+        hash: u64,
         key_pos: Option<Pos>,
         depth: usize,
     ) -> Result<Value, YamlError> {
@@ -185,10 +207,18 @@ impl<'a> Builder<'a> {
         self.count(1, &span)?;
         match ev {
             Event::Scalar(text, style, anchor, tag) => {
-                self.spans.push((ptr.clone(), pos));
+                self.record(ptr, hash, pos);
                 let tag = tag.map(|t| (t.handle.clone(), t.suffix.clone()));
                 let value = resolve_scalar(&text, style, tag.as_ref());
-                self.remember(anchor, ptr, self.spans.len() - 1, &value);
+                if anchor > 0 {
+                    self.anchors.insert(
+                        anchor,
+                        Anchored {
+                            value: value.clone(),
+                            spans: vec![(String::new(), pos)],
+                        },
+                    );
+                }
                 Ok(value)
             }
             Event::Alias(id) => {
@@ -199,21 +229,24 @@ impl<'a> Builder<'a> {
                     });
                 };
                 let value = anchored.value.clone();
-                let copied: Vec<(String, Pos)> = anchored
-                    .spans
-                    .iter()
-                    .map(|(rel, p)| (format!("{ptr}{rel}"), *p))
-                    .collect();
+                let copied: Vec<(String, Pos)> = anchored.spans.clone();
                 self.count(copied.len(), &span)?;
                 // The alias itself is where a reader looks for this field.
-                self.spans.push((ptr.clone(), pos));
-                self.spans
-                    .extend(copied.into_iter().filter(|(p, _)| p != ptr));
+                self.record(ptr, hash, pos);
+                for (rel, p) in copied {
+                    if rel.is_empty() {
+                        continue;
+                    }
+                    self.spans.push((extend_hash(hash, &rel), p));
+                    if self.string_depth > 0 {
+                        self.strings.push((format!("{ptr}{rel}"), p));
+                    }
+                }
                 Ok(value)
             }
             Event::SequenceStart(anchor, _tag) => {
-                let start = self.spans.len();
-                self.spans.push((ptr.clone(), pos));
+                let strings_from = self.begin_anchor(anchor);
+                self.record(ptr, hash, pos);
                 let mut items = Vec::new();
                 loop {
                     let (ev, span) = self.expect_next(&span)?;
@@ -222,21 +255,22 @@ impl<'a> Builder<'a> {
                     }
                     let len = ptr.len();
                     push_token(ptr, &items.len().to_string());
-                    let item = self.node(ev, span, ptr, None, depth + 1);
+                    let child = child_hash(hash, &ptr[len + 1..]);
+                    let item = self.node(ev, span, ptr, child, None, depth + 1);
                     ptr.truncate(len);
                     items.push(item?);
                 }
                 // Growth slack is a third of a big document's memory; give it back.
                 items.shrink_to_fit();
                 let value = Value::Array(items);
-                self.remember(anchor, ptr, start, &value);
+                self.end_anchor(anchor, ptr, strings_from, &value);
                 Ok(value)
             }
             Event::MappingStart(anchor, _tag) => {
-                let start = self.spans.len();
-                self.spans.push((ptr.clone(), pos));
-                let value = self.mapping(&span, ptr, depth)?;
-                self.remember(anchor, ptr, start, &value);
+                let strings_from = self.begin_anchor(anchor);
+                self.record(ptr, hash, pos);
+                let value = self.mapping(&span, ptr, hash, depth)?;
+                self.end_anchor(anchor, ptr, strings_from, &value);
                 Ok(value)
             }
             other => Err(YamlError {
@@ -246,7 +280,43 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn mapping(&mut self, open: &Span, ptr: &mut String, depth: usize) -> Result<Value, YamlError> {
+    /// Starts recording pointer strings for an anchored collection; returns where they start.
+    fn begin_anchor(&mut self, anchor: usize) -> usize {
+        if anchor > 0 {
+            self.string_depth += 1;
+        }
+        self.strings.len()
+    }
+
+    /// Stores an anchored collection so that later aliases can copy it with its spans.
+    fn end_anchor(&mut self, anchor: usize, ptr: &str, strings_from: usize, value: &Value) {
+        if anchor == 0 {
+            return;
+        }
+        let spans = self.strings[strings_from..]
+            .iter()
+            .filter_map(|(p, pos)| p.strip_prefix(ptr).map(|rel| (rel.to_string(), *pos)))
+            .collect();
+        self.anchors.insert(
+            anchor,
+            Anchored {
+                value: value.clone(),
+                spans,
+            },
+        );
+        self.string_depth -= 1;
+        if self.string_depth == 0 {
+            self.strings.clear();
+        }
+    }
+
+    fn mapping(
+        &mut self,
+        open: &Span,
+        ptr: &mut String,
+        hash: u64,
+        depth: usize,
+    ) -> Result<Value, YamlError> {
         let mut map = Map::new();
         // Entries brought in by `<<` merge keys; explicit keys win wherever they appear.
         let mut merged: MergedEntries = Vec::new();
@@ -261,15 +331,22 @@ impl<'a> Builder<'a> {
             let key = self.key_string(kev, &kspan)?;
             let (vev, vspan) = self.expect_next(&kspan)?;
             if is_merge {
-                let start = self.spans.len();
-                let merge_value = self.node(vev, vspan, ptr, Some(key_pos), depth + 1)?;
-                let spans = self.spans.split_off(start);
-                self.collect_merge(merge_value, spans, ptr, &mut merged, key_pos)?;
+                // Build the merge value at this mapping's own pointer, with strings, so
+                // that the entries it contributes can be re-based; its hashed spans are
+                // dropped and re-added only for the keys that are actually merged in.
+                let (spans_from, strings_from) = (self.spans.len(), self.strings.len());
+                self.string_depth += 1;
+                let merge_value = self.node(vev, vspan, ptr, hash, Some(key_pos), depth + 1);
+                self.string_depth -= 1;
+                self.spans.truncate(spans_from);
+                let strings = self.strings.split_off(strings_from);
+                self.collect_merge(merge_value?, strings, ptr, &mut merged, key_pos)?;
                 continue;
             }
             let len = ptr.len();
             push_token(ptr, &key);
-            let value = self.node(vev, vspan, ptr, Some(key_pos), depth + 1);
+            let child = child_hash(hash, &ptr[len + 1..]);
+            let value = self.node(vev, vspan, ptr, child, Some(key_pos), depth + 1);
             ptr.truncate(len);
             let value = value?;
             if map.contains_key(&key) {
@@ -283,7 +360,12 @@ impl<'a> Builder<'a> {
         for (key, value, spans) in merged {
             if !map.contains_key(&key) {
                 map.insert(key, value);
-                self.spans.extend(spans);
+                for (p, pos) in spans {
+                    self.spans.push((pointer_hash(&p), pos));
+                    if self.string_depth > 0 {
+                        self.strings.push((p, pos));
+                    }
+                }
             }
         }
         // `Map` cannot shrink in place; moving the entries into an exact-size map gives
@@ -384,24 +466,6 @@ impl<'a> Builder<'a> {
                 pos: self.pos(span),
             }),
         }
-    }
-
-    /// Stores an anchored node so that later aliases can copy it with its spans.
-    fn remember(&mut self, anchor: usize, ptr: &str, spans_from: usize, value: &Value) {
-        if anchor == 0 {
-            return;
-        }
-        let spans = self.spans[spans_from..]
-            .iter()
-            .filter_map(|(p, pos)| p.strip_prefix(ptr).map(|rel| (rel.to_string(), *pos)))
-            .collect();
-        self.anchors.insert(
-            anchor,
-            Anchored {
-                value: value.clone(),
-                spans,
-            },
-        );
     }
 }
 
@@ -543,12 +607,9 @@ mod tests {
     }
 
     fn span_of(doc: &ParsedDocument, ptr: &str) -> Pos {
-        doc.spans
-            .iter()
-            .rev()
-            .find(|(p, _)| p == ptr)
-            .map(|(_, p)| *p)
-            .unwrap_or_else(|| panic!("no span for {ptr}: {:?}", doc.spans))
+        doc.index
+            .get(ptr)
+            .unwrap_or_else(|| panic!("no span for {ptr}"))
     }
 
     #[test]
