@@ -133,12 +133,18 @@ impl Config {
 
     /// The severity of `rule` after overrides (the most specific override wins).
     pub fn severity_for(&self, rule: &Rule) -> Severity {
+        self.severity_override(rule).unwrap_or(rule.severity)
+    }
+
+    /// The configured severity of `rule`, when a selector overrides it. Without one, a
+    /// finding keeps the severity its analyzer gave it (which may differ from the rule's
+    /// default, e.g. a namespaced RBAC grant is less severe than a cluster-wide one).
+    pub fn severity_override(&self, rule: &Rule) -> Option<Severity> {
         self.severity
             .iter()
             .filter_map(|(s, sev)| selector_specificity(s, rule).map(|spec| (spec, *sev)))
             .max_by_key(|(spec, _)| *spec)
             .map(|(_, sev)| sev)
-            .unwrap_or(rule.severity)
     }
 
     /// Warnings for selectors that name no rule of the registry.

@@ -1,5 +1,6 @@
 //! Findings: what an analyzer reports about an object.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -85,18 +86,22 @@ pub struct Suppression {
 }
 
 /// One problem found by a rule.
+///
+/// Text that comes from the rule's static metadata is borrowed (`Cow::Borrowed`), so a
+/// scan with tens of thousands of findings does not copy the same titles, remediations
+/// and references tens of thousands of times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The stable rule ID, e.g. `KSP101`.
-    pub rule: String,
+    pub rule: Cow<'static, str>,
     /// Severity (after configuration overrides).
     pub severity: Severity,
     /// The rule's title.
-    pub title: String,
+    pub title: Cow<'static, str>,
     /// What is wrong with this object, specifically.
     pub message: String,
     /// The rule's category (`pss`, `workload`, `rbac` ...).
-    pub category: String,
+    pub category: Cow<'static, str>,
     /// The object concerned, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<ObjectRef>,
@@ -104,12 +109,12 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// How to fix it.
-    pub remediation: String,
+    pub remediation: Cow<'static, str>,
     /// The value seen, when showing it helps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
     /// CIS, PSS, MITRE and documentation references of the rule.
-    pub references: Vec<Reference>,
+    pub references: Cow<'static, [Reference]>,
     /// Set when an annotation or an exception suppresses the finding.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
@@ -119,16 +124,16 @@ impl Finding {
     /// A finding of `rule` about the field at `pointer` of `object`.
     pub fn at(rule: &Rule, object: &Object, pointer: &str, message: impl Into<String>) -> Finding {
         Finding {
-            rule: rule.id.to_string(),
+            rule: Cow::Borrowed(rule.id),
             severity: rule.severity,
-            title: rule.title.to_string(),
+            title: Cow::Borrowed(rule.title),
             message: message.into(),
-            category: rule.category.to_string(),
+            category: Cow::Borrowed(rule.category),
             object: Some(object.id.clone()),
             location: Some(object.locate(pointer)),
-            remediation: rule.remediation.to_string(),
+            remediation: Cow::Borrowed(rule.remediation),
             evidence: None,
-            references: rule.references.to_vec(),
+            references: Cow::Borrowed(rule.references),
             suppressed: None,
         }
     }
@@ -136,16 +141,16 @@ impl Finding {
     /// A finding of `rule` that concerns no single object (e.g. a configuration problem).
     pub fn general(rule: &Rule, location: Option<Location>, message: impl Into<String>) -> Finding {
         Finding {
-            rule: rule.id.to_string(),
+            rule: Cow::Borrowed(rule.id),
             severity: rule.severity,
-            title: rule.title.to_string(),
+            title: Cow::Borrowed(rule.title),
             message: message.into(),
-            category: rule.category.to_string(),
+            category: Cow::Borrowed(rule.category),
             object: None,
             location,
-            remediation: rule.remediation.to_string(),
+            remediation: Cow::Borrowed(rule.remediation),
             evidence: None,
-            references: rule.references.to_vec(),
+            references: Cow::Borrowed(rule.references),
             suppressed: None,
         }
     }
@@ -158,7 +163,7 @@ impl Finding {
 
     /// Replaces the rule's generic remediation with a specific one.
     pub fn with_remediation(mut self, remediation: impl Into<String>) -> Finding {
-        self.remediation = remediation.into();
+        self.remediation = Cow::Owned(remediation.into());
         self
     }
 
@@ -171,16 +176,12 @@ impl Finding {
 /// Sorts findings for stable output: by file, line, column, then rule.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                f.location
-                    .as_ref()
-                    .map(|l| (l.file.clone(), l.document, l.line, l.column)),
-                f.object.clone(),
-                f.rule.clone(),
-            )
-        };
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        let loc = |f: &Finding| f.location.as_ref().map(|l| (l.file.clone(), l.document, l.line, l.column));
+        loc(a)
+            .cmp(&loc(b))
+            .then_with(|| a.object.cmp(&b.object))
+            .then_with(|| a.rule.cmp(&b.rule))
+            .then_with(|| a.message.cmp(&b.message))
     });
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::span::{DocumentId, Location, SpanIndex};
+use crate::span::{DocSpans, DocumentId, Location};
 
 /// The identity of an object: what a person types to find it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -41,7 +41,7 @@ pub struct Source {
     /// `kind: List`.
     pub prefix: String,
     /// Positions of every field of the whole document.
-    pub spans: Arc<SpanIndex>,
+    pub spans: Arc<DocSpans>,
 }
 
 /// One Kubernetes object. Unknown kinds and CRDs are kept like any other.

@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 /// A 1-based line and column in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -131,6 +132,60 @@ impl SpanIndex {
     /// True when nothing is indexed.
     pub fn is_empty(&self) -> bool {
         self.positions.is_empty()
+    }
+}
+
+/// The positions of one document, computed when first asked for.
+///
+/// Loading records no positions: most objects never have a finding, and the position
+/// index of a large document (a CRD with its OpenAPI schema) costs more memory than the
+/// document's text. The text is kept instead, and the document is parsed again, once,
+/// the first time a position in it is needed.
+#[derive(Debug)]
+pub struct DocSpans {
+    source: Option<(Arc<str>, Range<usize>, u32)>,
+    index: OnceLock<SpanIndex>,
+}
+
+impl DocSpans {
+    /// Positions that are already known.
+    pub fn ready(index: SpanIndex) -> DocSpans {
+        DocSpans {
+            source: None,
+            index: OnceLock::from(index),
+        }
+    }
+
+    /// Positions of the document `text[range]`, whose first line is line `line_offset + 1`.
+    pub fn lazy(text: Arc<str>, range: Range<usize>, line_offset: u32) -> DocSpans {
+        DocSpans {
+            source: Some((text, range, line_offset)),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// The index, parsing the document again on first use.
+    pub fn index(&self) -> &SpanIndex {
+        self.index.get_or_init(|| {
+            let Some((text, range, offset)) = &self.source else {
+                return SpanIndex::default();
+            };
+            let doc = text.get(range.clone()).unwrap_or("");
+            match crate::yaml::parse_document(doc, *offset) {
+                Ok(Some(parsed)) => parsed.index,
+                _ => SpanIndex::default(),
+            }
+        })
+    }
+
+    /// See [`SpanIndex::get`].
+    pub fn get(&self, pointer: &str) -> Option<Pos> {
+        self.index().get(pointer)
+    }
+
+    /// See [`SpanIndex::nearest`].
+    pub fn nearest<'p>(&self, pointer: &'p str) -> Option<(&'p str, Pos)> {
+        self.index().nearest(pointer)
     }
 }
 

@@ -154,7 +154,9 @@ pub fn apply(
         if !registry.is_enabled(config, rule) {
             continue;
         }
-        f.severity = config.severity_for(rule);
+        if let Some(severity) = config.severity_override(rule) {
+            f.severity = severity;
+        }
         let object = match (&f.object, &f.location) {
             (Some(id), Some(loc)) => objects.get(&(&*loc.file, loc.document, id)).copied(),
             _ => None,

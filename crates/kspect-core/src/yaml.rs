@@ -59,7 +59,20 @@ pub struct ParsedDocument {
 /// the text is one document cut out of a multi-document file. Returns `Ok(None)` when
 /// the text holds no document at all (only comments or blank lines).
 pub fn parse_document(text: &str, line_offset: u32) -> Result<Option<ParsedDocument>, YamlError> {
+    parse_document_with(text, line_offset, true)
+}
+
+/// Like [`parse_document`]; with `record_positions` false the index stays empty (only
+/// the root position is kept), which is what a first pass over large inputs wants: the
+/// positions of a document are computed again only if something needs them.
+pub fn parse_document_with(
+    text: &str,
+    line_offset: u32,
+    record_positions: bool,
+) -> Result<Option<ParsedDocument>, YamlError> {
     let mut b = Builder {
+        record_positions,
+        root: None,
         parser: Parser::new_from_str(text),
         line_offset,
         spans: Vec::new(),
@@ -115,6 +128,10 @@ struct Anchored {
 
 struct Builder<'a> {
     parser: Parser<'a, StrInput<'a>>,
+    /// False for a first pass that needs values only.
+    record_positions: bool,
+    /// Position of the document's root node.
+    root: Option<Pos>,
     line_offset: u32,
     /// Position of every node by pointer hash: cheap, no strings.
     spans: Vec<(u64, Pos)>,
@@ -181,6 +198,12 @@ impl<'a> Builder<'a> {
 
     /// Records the position of the node at `ptr` (whose hash is `hash`).
     fn record(&mut self, ptr: &str, hash: u64, pos: Pos) {
+        if self.root.is_none() {
+            self.root = Some(pos);
+        }
+        if !self.record_positions {
+            return;
+        }
         self.spans.push((hash, pos));
         if self.string_depth > 0 {
             self.strings.push((ptr.to_string(), pos));
@@ -234,7 +257,7 @@ impl<'a> Builder<'a> {
                 // The alias itself is where a reader looks for this field.
                 self.record(ptr, hash, pos);
                 for (rel, p) in copied {
-                    if rel.is_empty() {
+                    if rel.is_empty() || !self.record_positions {
                         continue;
                     }
                     self.spans.push((extend_hash(hash, &rel), p));
@@ -360,6 +383,9 @@ impl<'a> Builder<'a> {
         for (key, value, spans) in merged {
             if !map.contains_key(&key) {
                 map.insert(key, value);
+                if !self.record_positions {
+                    continue;
+                }
                 for (p, pos) in spans {
                     self.spans.push((pointer_hash(&p), pos));
                     if self.string_depth > 0 {

@@ -101,7 +101,7 @@ pub fn parse_with_typed_lists(label: &str, text: &str) -> Loaded {
     let Some(items) = doc.value.get("items").and_then(Value::as_array) else {
         return loaded;
     };
-    let spans = Arc::new(doc.index.clone());
+    let spans = Arc::new(kspect_core::span::DocSpans::ready(doc.index.clone()));
     let file: Arc<str> = Arc::from(label);
     let mut objects = Vec::new();
     for (i, item) in items.iter().enumerate() {

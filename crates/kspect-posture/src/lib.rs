@@ -27,7 +27,21 @@ pub const RESTATES_PSS: &[&str] = &[
 
 /// All posture findings for an inventory.
 pub fn check(inventory: &Inventory, config: &Config) -> Vec<Finding> {
-    let mut findings = pss_rules::check(inventory);
-    findings.extend(hardening::check(inventory, config));
+    check_selected(inventory, config, &|_| true)
+}
+
+/// Posture findings of the rules for which `enabled` is true (rules switched off by
+/// configuration are not run at all).
+pub fn check_selected(
+    inventory: &Inventory,
+    config: &Config,
+    enabled: &(dyn Fn(&Rule) -> bool + Sync),
+) -> Vec<Finding> {
+    let mut findings = if pss_rules::rules().any(|r| enabled(r)) {
+        pss_rules::check(inventory)
+    } else {
+        Vec::new()
+    };
+    findings.extend(hardening::check_selected(inventory, config, enabled));
     findings
 }

@@ -356,7 +356,7 @@ fn corpus_manifests() {
     let elapsed = started.elapsed();
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &findings {
-        *counts.entry(f.rule.as_str()).or_default() += 1;
+        *counts.entry(&*f.rule).or_default() += 1;
     }
     println!(
         "hardening over {} objects from {} files: {} findings in {elapsed:?}",

@@ -299,7 +299,7 @@ fn descriptor(rule: &Rule, severity: Severity) -> RuleDescriptor {
 /// A descriptor for a rule a finding names but the registry lacks, from the finding.
 fn descriptor_from_finding(f: &Finding) -> RuleDescriptor {
     RuleDescriptor {
-        id: f.rule.clone(),
+        id: f.rule.to_string(),
         name: None,
         short_description: Message {
             text: sentence(&f.title),
@@ -308,8 +308,8 @@ fn descriptor_from_finding(f: &Finding) -> RuleDescriptor {
             text: sentence(&f.title),
         },
         help: Help {
-            text: f.remediation.clone(),
-            markdown: f.remediation.clone(),
+            text: f.remediation.to_string(),
+            markdown: f.remediation.to_string(),
         },
         help_uri: f
             .references
@@ -488,7 +488,7 @@ fn result(f: &Finding, rule_index: usize, loc: &mut Locator) -> SarifResult {
 
     let mut props = Map::new();
     props.insert("severity".into(), Value::String(f.severity.as_str().into()));
-    props.insert("category".into(), Value::String(f.category.clone()));
+    props.insert("category".into(), Value::String(f.category.to_string()));
     if let Some(o) = &f.object {
         props.insert(
             "object".into(),
@@ -513,10 +513,10 @@ fn result(f: &Finding, rule_index: usize, loc: &mut Locator) -> SarifResult {
     if let Some(e) = &f.evidence {
         props.insert("evidence".into(), Value::String(e.clone()));
     }
-    props.insert("remediation".into(), Value::String(f.remediation.clone()));
+    props.insert("remediation".into(), Value::String(f.remediation.to_string()));
 
     SarifResult {
-        rule_id: f.rule.clone(),
+        rule_id: f.rule.to_string(),
         rule_index,
         level: level(f.severity),
         message: Message {
@@ -565,7 +565,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
     // highest should two ever differ).
     let mut seen: HashMap<&str, Severity> = HashMap::new();
     for f in &findings {
-        let s = seen.entry(f.rule.as_str()).or_insert(f.severity);
+        let s = seen.entry(&*f.rule).or_insert(f.severity);
         *s = (*s).max(f.severity);
     }
 
@@ -577,7 +577,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
         rules.push(descriptor(rule, sev));
     }
     for f in &findings {
-        if !index.contains_key(&f.rule) {
+        if !index.contains_key(&*f.rule) {
             // Findings name the canonical ID; a registry lookup also follows redirects.
             match report
                 .registry
@@ -585,10 +585,10 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
                 .and_then(|r| index.get(r.id).copied())
             {
                 Some(i) => {
-                    index.insert(f.rule.clone(), i);
+                    index.insert(f.rule.to_string(), i);
                 }
                 None => {
-                    index.insert(f.rule.clone(), rules.len());
+                    index.insert(f.rule.to_string(), rules.len());
                     rules.push(descriptor_from_finding(f));
                 }
             }
@@ -609,7 +609,7 @@ pub(crate) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write)
     let results = findings
         .iter()
         .map(|f| {
-            let i = index.get(&f.rule).copied().unwrap_or_default();
+            let i = index.get(&*f.rule).copied().unwrap_or_default();
             result(f, i, &mut locator)
         })
         .collect();

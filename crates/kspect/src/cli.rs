@@ -27,6 +27,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the documentation of one rule.
     Explain(ExplainArgs),
+    /// RBAC: can-i, review, list, who-can, risks.
+    Rbac(crate::commands::rbac::RbacArgs),
 }
 
 /// Flags shared by the commands that report findings.

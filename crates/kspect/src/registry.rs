@@ -7,5 +7,7 @@ pub fn all_rules() -> Registry {
     let mut rules: Vec<&'static kspect_core::Rule> = Vec::new();
     rules.extend(kspect_core::suppress::META_RULES.iter().copied());
     rules.extend(kspect_posture::rules());
+    rules.extend(kspect_netpol::checks::rules());
+    rules.extend(crate::commands::rbac::rules());
     Registry::new(rules).default_off(kspect_posture::RESTATES_PSS)
 }

@@ -40,8 +40,11 @@ pub(crate) struct Ctx<'a> {
 /// A check: appends the findings of one rule about one object.
 type CheckFn = fn(&Ctx<'_>, &Object, &mut Vec<Finding>);
 
+/// A rule and the function that checks it.
+type Check = (&'static Rule, CheckFn);
+
 /// The registry of hardening rules: each rule with its check, in ID order.
-const CHECKS: &[(&Rule, CheckFn)] = &[
+const CHECKS: &[Check] = &[
     (&resources::MISSING_RESOURCE_LIMITS, resources::check_limits),
     (
         &resources::MISSING_RESOURCE_REQUESTS,
@@ -138,18 +141,29 @@ pub fn rules() -> Vec<&'static Rule> {
 /// Objects are independent, so they are checked in parallel; the result keeps the
 /// input order of objects, and within an object the order of the rule table.
 pub fn check(inventory: &Inventory, config: &Config) -> Vec<Finding> {
+    check_selected(inventory, config, &|_| true)
+}
+
+/// Like [`check`], running only the rules for which `enabled` is true: a rule that is
+/// switched off costs nothing, instead of producing findings that are thrown away.
+pub fn check_selected(
+    inventory: &Inventory,
+    config: &Config,
+    enabled: &(dyn Fn(&Rule) -> bool + Sync),
+) -> Vec<Finding> {
     let ctx = Ctx { inventory, config };
+    let checks: Vec<&Check> = CHECKS.iter().filter(|(rule, _)| enabled(rule)).collect();
     inventory
         .objects()
         .par_iter()
-        .flat_map_iter(|object| check_object(&ctx, object))
+        .flat_map_iter(|object| check_object(&ctx, &checks, object))
         .collect()
 }
 
-/// Findings of every hardening rule that applies to this object's kind.
-fn check_object(ctx: &Ctx<'_>, object: &Object) -> Vec<Finding> {
+/// Findings of every selected hardening rule that applies to this object's kind.
+fn check_object(ctx: &Ctx<'_>, checks: &[&Check], object: &Object) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (rule, run) in CHECKS {
+    for (rule, run) in checks {
         if rule.kinds.contains(&object.kind()) {
             run(ctx, object, &mut out);
         }

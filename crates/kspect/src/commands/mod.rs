@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod pss;
+pub mod rbac;
 mod rules;
 mod scan;
 
@@ -13,6 +14,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Pss(args) => pss::run(args),
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
+        Command::Rbac(args) => rbac::run(args),
     }
 }
 

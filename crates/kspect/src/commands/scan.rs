@@ -12,8 +12,11 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let format: Format = args.out.format.parse()?;
     let registry = all_rules();
     let config = context::load_config(&args.out, &registry)?;
-    let inventory = context::load_inventory(&args.paths, &args.out);
-    let mut findings = kspect_posture::check(&inventory, &config);
+    let mut inventory = context::load_inventory(&args.paths, &args.out);
+    let enabled = |rule: &kspect_core::Rule| registry.is_enabled(&config, rule);
+    let mut findings = kspect_posture::check_selected(&inventory, &config, &enabled);
+    findings.extend(network_findings(&mut inventory));
+    findings.extend(super::rbac::findings(&inventory));
     findings = suppress::apply(findings, &inventory, &config, &registry, context::today());
     sort_findings(&mut findings);
     if format != Format::Table {
@@ -44,4 +47,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         .iter()
         .any(|d| d.level == kspect_core::load::DiagnosticLevel::Error);
     Ok(super::exit_status(failed, input_errors))
+}
+
+/// NetworkPolicy findings. Input the network model cannot accept (a named port with an
+/// ipBlock peer, a bad CIDR ...) is reported as a diagnostic instead of being skipped
+/// in silence; `kspect netpol list` gives the full error.
+fn network_findings(inventory: &mut kspect_core::Inventory) -> Vec<kspect_core::Finding> {
+    if let Err(e) = kspect_netpol::build(inventory, kspect_netpol::BuildOptions::default()) {
+        inventory.diagnostics.push(kspect_core::load::Diagnostic {
+            level: kspect_core::load::DiagnosticLevel::Warning,
+            file: "<network policies>".to_string(),
+            document: None,
+            line: None,
+            column: None,
+            message: format!("NetworkPolicy analysis skipped: {e}"),
+        });
+        return Vec::new();
+    }
+    kspect_netpol::checks::check(inventory)
 }
