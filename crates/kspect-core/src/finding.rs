@@ -176,7 +176,11 @@ impl Finding {
 /// Sorts findings for stable output: by file, line, column, then rule.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        let loc = |f: &Finding| f.location.as_ref().map(|l| (l.file.clone(), l.document, l.line, l.column));
+        let loc = |f: &Finding| {
+            f.location
+                .as_ref()
+                .map(|l| (l.file.clone(), l.document, l.line, l.column))
+        };
         loc(a)
             .cmp(&loc(b))
             .then_with(|| a.object.cmp(&b.object))

@@ -359,7 +359,10 @@ fn relax_flow_indentation(text: &str) -> String {
         let lead = &line[..line.len() - body.len()];
         out.extend(lead.chars().map(|c| if c == '\t' { ' ' } else { c }));
         let closing_only = !body.trim().is_empty()
-            && body.trim().chars().all(|c| matches!(c, ']' | '}' | ',' | ' ' | '\'' | '"'));
+            && body
+                .trim()
+                .chars()
+                .all(|c| matches!(c, ']' | '}' | ',' | ' ' | '\'' | '"'));
         if closing_only {
             out.push_str("  ");
         }
@@ -699,7 +702,10 @@ mod tests {
         let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  args: [\n      \"-a\", \"-b\",\n  ]\n  c: 1\n";
         let l = parse_str("b.yaml", text);
         assert_eq!(l.objects.len(), 1, "{:?}", l.diagnostics);
-        assert_eq!(l.objects[0].value["spec"]["args"], serde_json::json!(["-a", "-b"]));
+        assert_eq!(
+            l.objects[0].value["spec"]["args"],
+            serde_json::json!(["-a", "-b"])
+        );
         assert_eq!(l.objects[0].locate("/spec/c").line, 8);
         let crlf = "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: n}\r\ndata:\r\n  config: '{\r\n    \"a\": 1\r\n    }'\r\n";
         let l = parse_str("c.yaml", crlf);

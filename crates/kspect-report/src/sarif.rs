@@ -513,7 +513,10 @@ fn result(f: &Finding, rule_index: usize, loc: &mut Locator) -> SarifResult {
     if let Some(e) = &f.evidence {
         props.insert("evidence".into(), Value::String(e.clone()));
     }
-    props.insert("remediation".into(), Value::String(f.remediation.to_string()));
+    props.insert(
+        "remediation".into(),
+        Value::String(f.remediation.to_string()),
+    );
 
     SarifResult {
         rule_id: f.rule.to_string(),

@@ -29,6 +29,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// RBAC: can-i, review, list, who-can, risks.
     Rbac(crate::commands::rbac::RbacArgs),
+    /// CIS benchmarks of a Kubernetes node or a Docker host.
+    Bench(crate::commands::bench::BenchArgs),
 }
 
 /// Flags shared by the commands that report findings.

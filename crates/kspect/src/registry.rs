@@ -9,5 +9,6 @@ pub fn all_rules() -> Registry {
     rules.extend(kspect_posture::rules());
     rules.extend(kspect_netpol::checks::rules());
     rules.extend(crate::commands::rbac::rules());
+    rules.extend(kspect_bench::findings::rules());
     Registry::new(rules).default_off(kspect_posture::RESTATES_PSS)
 }

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod bench;
 mod pss;
 pub mod rbac;
 mod rules;
@@ -15,6 +16,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Rules(args) => rules::list(args),
         Command::Explain(args) => rules::explain(args),
         Command::Rbac(args) => rbac::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }
 
