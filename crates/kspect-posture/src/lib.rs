@@ -37,7 +37,7 @@ pub fn check_selected(
     config: &Config,
     enabled: &(dyn Fn(&Rule) -> bool + Sync),
 ) -> Vec<Finding> {
-    let mut findings = if pss_rules::rules().any(|r| enabled(r)) {
+    let mut findings = if pss_rules::rules().any(enabled) {
         pss_rules::check(inventory)
     } else {
         Vec::new()

@@ -31,6 +31,10 @@ pub enum Command {
     Rbac(crate::commands::rbac::RbacArgs),
     /// CIS benchmarks of a Kubernetes node or a Docker host.
     Bench(crate::commands::bench::BenchArgs),
+    /// Runtime rules: validate, replay.
+    Runtime(crate::commands::runtime::RuntimeArgs),
+    /// Kubernetes audit logs and audit policies: analyze, policy.
+    Audit(crate::commands::audit::AuditArgs),
 }
 
 /// Flags shared by the commands that report findings.

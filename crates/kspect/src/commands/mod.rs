@@ -1,9 +1,11 @@
 //! One module per command.
 
+pub mod audit;
 pub mod bench;
 mod pss;
 pub mod rbac;
 mod rules;
+pub mod runtime;
 mod scan;
 
 use crate::cli::{Cli, Command};
@@ -17,6 +19,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Explain(args) => rules::explain(args),
         Command::Rbac(args) => rbac::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Runtime(args) => runtime::run(args),
+        Command::Audit(args) => audit::run(args),
     }
 }
 

@@ -1,0 +1,231 @@
+//! A syscall event ready for rules: the record plus its process, ancestors and
+//! container, with the values rules test most often decoded once.
+
+use std::sync::Arc;
+
+use kspect_rules::fields::{FieldArg, FieldId};
+use kspect_rules::{Event, Values};
+
+use crate::fields;
+use crate::schema::{EventRecord, GroupRecord, UserRecord};
+use crate::state::{Container, Process};
+
+/// Open flags decoded from the `flags` argument of open-family events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OpenFlags {
+    /// Opened for reading.
+    pub read: bool,
+    /// Opened for writing.
+    pub write: bool,
+    /// `O_CREAT` given.
+    pub create: bool,
+    /// Created with an execute permission bit.
+    pub exec: bool,
+}
+
+/// A syscall event with everything the field extractors need.
+#[derive(Debug, Clone)]
+pub struct SyscallEvent {
+    pub(crate) rec: EventRecord,
+    pub(crate) num: u64,
+    pub(crate) ts: i64,
+    pub(crate) rawres: Option<i64>,
+    pub(crate) process: Option<Arc<Process>>,
+    pub(crate) ancestors: Vec<Arc<Process>>,
+    pub(crate) container: Option<Arc<Container>>,
+    pub(crate) user: Option<UserRecord>,
+    pub(crate) group: Option<GroupRecord>,
+    pub(crate) open: Option<OpenFlags>,
+    pub(crate) buffer: Option<Vec<u8>>,
+}
+
+fn hex_bytes(h: &str) -> Option<Vec<u8>> {
+    let h: Vec<u8> = h.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if h.len() % 2 != 0 {
+        return None;
+    }
+    h.chunks(2)
+        .map(|c| {
+            std::str::from_utf8(c)
+                .ok()
+                .and_then(|s| u8::from_str_radix(s, 16).ok())
+        })
+        .collect()
+}
+
+/// Event types whose `flags` argument holds open flags.
+pub fn is_open_family(ty: &str) -> bool {
+    matches!(
+        ty,
+        "open" | "openat" | "openat2" | "open_by_handle_at" | "creat"
+    )
+}
+
+const O_ACCMODE: u64 = 0o3;
+const O_WRONLY: u64 = 0o1;
+const O_RDWR: u64 = 0o2;
+const O_CREAT: u64 = 0o100;
+
+fn decode_flags(v: &serde_json::Value) -> (bool, bool, bool) {
+    match v {
+        serde_json::Value::Number(n) => {
+            let f = n.as_u64().unwrap_or(0);
+            let acc = f & O_ACCMODE;
+            (
+                acc != O_WRONLY,
+                acc == O_WRONLY || acc == O_RDWR,
+                f & O_CREAT != 0,
+            )
+        }
+        serde_json::Value::String(s) => {
+            let has = |t: &str| s.split(['|', ' ', ',']).any(|x| x == t);
+            let (w, rw) = (has("O_WRONLY"), has("O_RDWR"));
+            // O_RDONLY is 0 in the kernel, so no access flag at all means read-only.
+            let r = has("O_RDONLY") || rw || !w;
+            (r, w || rw, has("O_CREAT"))
+        }
+        _ => (false, false, false),
+    }
+}
+
+fn mode_has_exec(v: Option<&serde_json::Value>) -> bool {
+    match v {
+        Some(serde_json::Value::Number(n)) => n.as_u64().is_some_and(|m| m & 0o111 != 0),
+        Some(serde_json::Value::String(s)) => {
+            if s.contains("S_IX") {
+                return true;
+            }
+            let digits = s.trim_start_matches("0o");
+            u64::from_str_radix(digits, 8).is_ok_and(|m| m & 0o111 != 0)
+        }
+        _ => false,
+    }
+}
+
+impl SyscallEvent {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        rec: EventRecord,
+        num: u64,
+        ts: i64,
+        rawres: Option<i64>,
+        process: Option<Arc<Process>>,
+        ancestors: Vec<Arc<Process>>,
+        container: Option<Arc<Container>>,
+        user: Option<UserRecord>,
+        group: Option<GroupRecord>,
+    ) -> Self {
+        let open = if is_open_family(&rec.ty) {
+            rec.args.get("flags").map(|f| {
+                let (read, write, create) = decode_flags(f);
+                OpenFlags {
+                    read,
+                    write,
+                    create,
+                    exec: create && mode_has_exec(rec.args.get("mode")),
+                }
+            })
+        } else {
+            None
+        };
+        let buffer = match (&rec.buffer, &rec.buffer_hex) {
+            (Some(t), _) => Some(t.as_bytes().to_vec()),
+            (None, Some(h)) => hex_bytes(h),
+            (None, None) => None,
+        };
+        SyscallEvent {
+            buffer,
+            rec,
+            num,
+            ts,
+            rawres,
+            process,
+            ancestors,
+            container,
+            user,
+            group,
+            open,
+        }
+    }
+
+    /// The record as read (without the parts moved into the state).
+    pub fn record(&self) -> &EventRecord {
+        &self.rec
+    }
+
+    /// `evt.num`.
+    pub fn num(&self) -> u64 {
+        self.num
+    }
+
+    /// The raw return value.
+    pub fn rawres(&self) -> Option<i64> {
+        self.rawres
+    }
+
+    /// The process of the thread.
+    pub fn process(&self) -> Option<&Arc<Process>> {
+        self.process.as_ref()
+    }
+
+    /// Ancestors, parent first.
+    pub fn ancestors(&self) -> &[Arc<Process>] {
+        &self.ancestors
+    }
+
+    /// The container, `None` on the host.
+    pub fn container(&self) -> Option<&Arc<Container>> {
+        self.container.as_ref()
+    }
+
+    /// The user.
+    pub fn user(&self) -> Option<&UserRecord> {
+        self.user.as_ref()
+    }
+
+    /// The group.
+    pub fn group(&self) -> Option<&GroupRecord> {
+        self.group.as_ref()
+    }
+
+    /// Decoded open flags (open-family events with a `flags` argument).
+    pub fn open_flags(&self) -> Option<OpenFlags> {
+        self.open
+    }
+}
+
+impl Event for SyscallEvent {
+    fn event_type(&self) -> &str {
+        &self.rec.ty
+    }
+
+    fn timestamp_ns(&self) -> i64 {
+        self.ts
+    }
+
+    fn extract(&self, field: FieldId, arg: &FieldArg) -> Values<'_> {
+        fields::extract(self, fields::slot(field), arg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_flags_from_text_and_numbers() {
+        let j = |s: &str| serde_json::Value::String(s.into());
+        assert_eq!(decode_flags(&j("O_RDONLY|O_CLOEXEC")), (true, false, false));
+        assert_eq!(
+            decode_flags(&j("O_WRONLY|O_CREAT|O_TRUNC")),
+            (false, true, true)
+        );
+        assert_eq!(decode_flags(&j("O_RDWR")), (true, true, false));
+        assert_eq!(decode_flags(&serde_json::json!(0o101)), (false, true, true));
+        assert!(mode_has_exec(Some(&j("0755"))));
+        assert!(!mode_has_exec(Some(&j("0644"))));
+        assert!(mode_has_exec(Some(&j("S_IRUSR|S_IXUSR"))));
+        assert_eq!(hex_bytes("cafe babe"), Some(vec![0xca, 0xfe, 0xba, 0xbe]));
+        assert_eq!(hex_bytes("abc"), None);
+    }
+}
