@@ -11,7 +11,7 @@ use kspect_core::{Finding, Reference, Rule, Severity};
 use crate::result::{CheckResult, Report, Status};
 
 macro_rules! rule {
-    ($id:literal, $name:literal, $title:literal, $sev:ident, $why:literal, $attack:literal, $fix:literal, $cis:expr) => {
+    ($id:literal, $name:literal, $title:literal, $sev:ident, $why:literal, $attack:literal, $fix:literal, $snippet:literal, $cis:expr) => {
         Rule {
             id: $id,
             name: $name,
@@ -23,7 +23,8 @@ macro_rules! rule {
                 "## What it checks\n\n", $title, ".\n\n",
                 "## Why it matters\n\n", $why, "\n\n",
                 "## What an attacker does\n\n", $attack, "\n\n",
-                "## How to fix\n\n", $fix, " Each finding names the CIS recommendation, the value or file mode seen and where it was read.\n"
+                "## How to fix\n\n", $fix, " Each finding names the CIS recommendation, the value or file mode seen and where it was read.\n\n",
+                "```yaml\n", $snippet, "\n```\n"
             ),
             remediation: $fix,
             references: &[$cis],
@@ -52,6 +53,7 @@ pub static RULES: &[Rule] = &[
         "Static pod manifests, kubeconfigs with cluster-admin credentials and the PKI keys decide who controls the cluster.",
         "A local user who can write a static pod manifest runs any container as root on the control plane; one who can read admin.conf or a CA key becomes cluster-admin.",
         "Restrict modes (600 for manifests, kubeconfigs and keys, 644 for certificates) and owners (root:root) of the files under /etc/kubernetes.",
+        "# before: -rw-r--r-- /etc/kubernetes/manifests/kube-apiserver.yaml\n# after (chmod 600; chown root:root):\n# -rw------- /etc/kubernetes/manifests/kube-apiserver.yaml",
         K8S
     ),
     rule!(
@@ -62,6 +64,7 @@ pub static RULES: &[Rule] = &[
         "The API server is the front door of the cluster: its authentication, authorization, admission and audit flags set what any caller can do.",
         "With anonymous access, AlwaysAllow authorization or unverified kubelet connections, an attacker reads Secrets or runs pods without credentials, and without audit logs nobody notices.",
         "Set the flag named in the finding in the kube-apiserver static pod manifest; the kubelet restarts the API server.",
+        "# before (/etc/kubernetes/manifests/kube-apiserver.yaml)\n    command:\n    - kube-apiserver\n    - --profiling=true\n# after\n    command:\n    - kube-apiserver\n    - --profiling=false",
         K8S
     ),
     rule!(
@@ -72,6 +75,7 @@ pub static RULES: &[Rule] = &[
         "The controller manager holds the service-account signing key and acts for every controller.",
         "Profiling endpoints and a listener on all interfaces expose its internals; shared credentials let one compromised controller act for all.",
         "Set the flag named in the finding in the kube-controller-manager static pod manifest.",
+        "# before (kube-controller-manager.yaml)\n    - --bind-address=0.0.0.0\n# after\n    - --bind-address=127.0.0.1\n    - --profiling=false",
         K8S
     ),
     rule!(
@@ -82,6 +86,7 @@ pub static RULES: &[Rule] = &[
         "The scheduler decides where pods run.",
         "A scheduler listening on all interfaces with profiling exposes data an attacker uses to map the cluster.",
         "Set the flag named in the finding in the kube-scheduler static pod manifest.",
+        "# before (kube-scheduler.yaml)\n    - --bind-address=0.0.0.0\n# after\n    - --bind-address=127.0.0.1\n    - --profiling=false",
         K8S
     ),
     rule!(
@@ -92,6 +97,7 @@ pub static RULES: &[Rule] = &[
         "etcd stores every object of the cluster, Secrets included.",
         "Without TLS and client certificate authentication, anyone who reaches etcd's port reads or rewrites the whole cluster state.",
         "Set the TLS and client-certificate flags named in the finding in the etcd static pod manifest.",
+        "# before (etcd.yaml)\n    - --client-cert-auth=false\n# after\n    - --client-cert-auth=true\n    - --cert-file=/etc/kubernetes/pki/etcd/server.crt\n    - --key-file=/etc/kubernetes/pki/etcd/server.key",
         K8S
     ),
     rule!(
@@ -102,6 +108,7 @@ pub static RULES: &[Rule] = &[
         "User authentication and the audit policy decide whether actions can be revoked and traced.",
         "Client certificates cannot be revoked, and without an audit policy an intruder's API calls leave no record.",
         "Pass an audit policy to the API server with --audit-policy-file and authenticate users with OIDC.",
+        "# before (kube-apiserver.yaml): no audit policy\n# after\n    - --audit-policy-file=/etc/kubernetes/audit-policy.yaml\n    - --audit-log-path=/var/log/kubernetes/audit.log",
         K8S
     ),
     rule!(
@@ -112,6 +119,7 @@ pub static RULES: &[Rule] = &[
         "The kubelet's unit, config file and kubeconfig set how it authenticates and what it allows.",
         "A local user who can change them turns off kubelet authentication or steals its credentials.",
         "Restrict modes (600, 644 for CA certificates) and owners (root:root) of the kubelet's files.",
+        "# before: -rw-r--r-- /etc/kubernetes/kubelet.conf\n# after (chmod 600; chown root:root):\n# -rw------- /etc/kubernetes/kubelet.conf",
         K8S
     ),
     rule!(
@@ -122,6 +130,7 @@ pub static RULES: &[Rule] = &[
         "The kubelet's API runs commands in every pod of the node.",
         "With anonymous authentication or AlwaysAllow authorization, anyone who reaches port 10250 executes commands in pods; the read-only port leaks pod specs.",
         "Set the value named in the finding in the kubelet's config file (or flag) and restart the kubelet.",
+        "# before (/var/lib/kubelet/config.yaml)\nauthentication:\n  anonymous:\n    enabled: true\n# after\nauthentication:\n  anonymous:\n    enabled: false\nauthorization:\n  mode: Webhook",
         K8S
     ),
     rule!(
@@ -132,6 +141,7 @@ pub static RULES: &[Rule] = &[
         "kube-proxy's metrics endpoint is unauthenticated.",
         "Bound to all interfaces it tells anyone on the network about the node's services.",
         "Bind metricsBindAddress to 127.0.0.1:10249.",
+        "# before (kube-proxy configuration)\nmetricsBindAddress: 0.0.0.0:10249\n# after\nmetricsBindAddress: 127.0.0.1:10249",
         K8S
     ),
     rule!(
@@ -142,6 +152,7 @@ pub static RULES: &[Rule] = &[
         "RBAC, Pod Security, NetworkPolicies and Secrets handling limit what a compromised workload can reach.",
         "Broad RBAC grants and privileged pods turn one compromised workload into cluster control.",
         "Apply the policy named in the finding.",
+        "# before: a namespace without Pod Security enforcement\nmetadata:\n  name: apps\n# after\nmetadata:\n  name: apps\n  labels:\n    pod-security.kubernetes.io/enforce: restricted",
         K8S
     ),
     rule!(
@@ -152,6 +163,7 @@ pub static RULES: &[Rule] = &[
         "The Docker daemon and its files should be audited and on a separate partition.",
         "Without audit rules an intruder's changes to the daemon's binaries and configuration leave no trace.",
         "Add audit rules for the files named in the finding and mount /var/lib/docker separately.",
+        "# before: no audit rule for the daemon\n# after (/etc/audit/rules.d/docker.rules)\n# -w /usr/bin/dockerd -k docker",
         DOCKER
     ),
     rule!(
@@ -162,6 +174,7 @@ pub static RULES: &[Rule] = &[
         "The daemon's settings apply to every container it runs.",
         "Inter-container traffic, an unauthenticated TCP socket or missing user namespaces let one container attack others or the host.",
         "Set the option named in the finding in /etc/docker/daemon.json and restart the daemon.",
+        "# before (/etc/docker/daemon.json)\n{\"icc\": true}\n# after\n{\"icc\": false, \"userns-remap\": \"default\", \"no-new-privileges\": true}",
         DOCKER
     ),
     rule!(
@@ -172,6 +185,7 @@ pub static RULES: &[Rule] = &[
         "The daemon's units, configuration, certificates and socket control the daemon.",
         "Anyone who can write them, or reach the socket, controls the daemon and so the host.",
         "Restrict the mode and owner of the file named in the finding.",
+        "# before: -rw-rw-rw- /etc/docker/daemon.json\n# after (chmod 644; chown root:root):\n# -rw-r--r-- /etc/docker/daemon.json",
         DOCKER
     ),
     rule!(
@@ -182,6 +196,7 @@ pub static RULES: &[Rule] = &[
         "Containers should run as a non-root user from images with health checks.",
         "A process running as root inside a container is one kernel bug away from root on the host.",
         "Set USER in the image or --user when starting the container.",
+        "# before (Dockerfile)\nFROM alpine:3.20\n# after\nFROM alpine:3.20\nUSER 10001\nHEALTHCHECK CMD wget -qO- localhost:8080/healthz",
         DOCKER
     ),
     rule!(
@@ -192,6 +207,7 @@ pub static RULES: &[Rule] = &[
         "How a container is started decides how isolated it is: privileges, namespaces, mounts and limits.",
         "A privileged container, one sharing the host's namespaces or one with the Docker socket mounted is root on the host.",
         "Start the container named in the finding without the option reported.",
+        "# before (compose service)\nprivileged: true\nvolumes: [/var/run/docker.sock:/var/run/docker.sock]\n# after\nprivileged: false\ncap_drop: [ALL]",
         DOCKER
     ),
     rule!(
@@ -202,6 +218,7 @@ pub static RULES: &[Rule] = &[
         "Unused images and stopped containers accumulate.",
         "Old images keep vulnerable packages around.",
         "Remove unused images and containers.",
+        "# before: images and containers never reviewed\n# after: prune unused images and containers regularly\n# docker image prune -a --filter until=720h",
         DOCKER
     ),
     rule!(
@@ -212,6 +229,7 @@ pub static RULES: &[Rule] = &[
         "Swarm managers hold the cluster's secrets.",
         "An unencrypted overlay network or an unlocked manager leaks secrets.",
         "Apply the swarm setting named in the finding.",
+        "# before: swarm secrets rotated never\n# after\n# docker swarm ca --rotate",
         DOCKER
     ),
 ];

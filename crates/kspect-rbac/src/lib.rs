@@ -14,6 +14,7 @@
 //! | `list --as U -n NS` | [`RbacModel::rules_for`] → [`can_i_list_rows`] → [`render_can_i_list`] |
 //! | `who-can VERB TYPE` | [`RbacModel::who_can`] |
 //! | `risks` | [`RbacModel::risks`] (and [`RbacModel::role_risks`] per role) |
+//! | `paths [--from S]` | [`RbacModel::escalation_paths`] / [`RbacModel::escalation_paths_from`] → [`render_dot`] |
 //! | escalation check | [`covers`], [`RbacModel::check_role_write`], [`RbacModel::check_binding_write`] |
 //!
 //! The evaluation rules, with their upstream sources, are restated in the
@@ -27,6 +28,7 @@ pub mod error;
 pub mod list;
 pub mod model;
 pub mod objects;
+pub mod paths;
 pub mod policy;
 pub mod request;
 pub mod resource_arg;
@@ -45,6 +47,7 @@ pub use objects::{
     AggregationRule, BindingKind, BindingObject, Meta, RoleKind, RoleObject, RoleRef,
     ServiceAccountObject, SourceRef, Subject, Workload,
 };
+pub use paths::{EscalationPath, PathOptions, Principal, Step, Target, render_dot};
 pub use policy::PolicyRule;
 pub use request::{
     Attributes, NonResourceAttributes, Request, ResourceAttributes, UserInfo, service_account_user,

@@ -1274,3 +1274,324 @@ fn risks_on_user_changes_name_subject_chain_and_workloads() {
         .expect("still listed");
     assert_eq!(admin["suppressed"]["kind"], "annotation");
 }
+
+// ---------------------------------------------------------------------------------
+// rbac paths
+// ---------------------------------------------------------------------------------
+
+/// `dev` may create pods in `ci`; `ci/deployer` is bound to a `*` on `*`
+/// ClusterRole; pod `ci/web` runs as it; `viewer` may only read pods.
+const ESCALATION: &str = r#"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-maker, namespace: ci}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: dev-pods, namespace: ci}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-maker}
+subjects: [{kind: User, name: dev}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: reader}
+rules:
+- {apiGroups: [""], resources: [pods], verbs: [get, list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: viewer-reads}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}
+subjects: [{kind: User, name: viewer}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: everything}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: deployer-everything}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: everything}
+subjects: [{kind: ServiceAccount, name: deployer, namespace: ci}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: ci}
+spec: {serviceAccountName: deployer, containers: [{name: c, image: nginx}]}
+"#;
+
+fn escalation_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "rbac.yaml", ESCALATION);
+    dir
+}
+
+#[test]
+fn paths_from_a_user_step_by_step() {
+    let dir = escalation_dir();
+    let r = run(
+        &["rbac", "paths", "--from", "dev", "-f", "rbac.yaml"],
+        dir.path(),
+    );
+    assert_eq!(r.code, 1, "a path found exits 1: {}{}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "PATH 1: User \"dev\" -> cluster-admin (wildcard) in 2 steps"
+    );
+    assert!(
+        lines[1].starts_with("  1. [R06] User \"dev\" creates pods in namespace ci")
+            && lines[1].ends_with("-> ServiceAccount \"ci/deployer\""),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        lines[2].contains("RoleBinding \"dev-pods/ci\" of Role \"pod-maker\" to User \"dev\""),
+        "{}",
+        r.stdout
+    );
+    assert!(lines[3].starts_with("  2. [R01] ServiceAccount \"ci/deployer\""));
+    assert!(lines[4].contains("ClusterRoleBinding \"deployer-everything\""));
+}
+
+#[test]
+fn paths_none_for_a_harmless_subject() {
+    let dir = escalation_dir();
+    let r = run(
+        &["rbac", "paths", "--from", "viewer", "-f", "rbac.yaml"],
+        dir.path(),
+    );
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "no escalation path to cluster-admin found\n"),
+        "{}",
+        r.stderr
+    );
+    // Every subject: dev and the deployer, never viewer.
+    let all = run(
+        &["rbac", "paths", "--format", "json", "-f", "rbac.yaml"],
+        dir.path(),
+    );
+    let doc: Value = serde_json::from_str(&all.stdout).expect("json");
+    let starts: Vec<&Value> = doc["paths"]
+        .as_array()
+        .expect("paths")
+        .iter()
+        .map(|p| &p["start"])
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            &json!({"kind": "User", "name": "dev"}),
+            &json!({"kind": "ServiceAccount", "namespace": "ci", "name": "deployer"})
+        ]
+    );
+    assert_eq!(doc["paths"][0]["steps"][0]["risk"], "R06");
+    assert_eq!(
+        doc["paths"][0]["steps"][1]["to"],
+        json!({"clusterAdmin": "wildcard"})
+    );
+}
+
+#[test]
+fn paths_from_pod_starts_at_its_service_account() {
+    let dir = escalation_dir();
+    let r = run(
+        &["rbac", "paths", "--from-pod", "ci/web", "-f", "rbac.yaml"],
+        dir.path(),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "pod ci/web runs as ServiceAccount \"ci/deployer\""
+    );
+    assert_eq!(
+        lines[1],
+        "PATH 1: ServiceAccount \"ci/deployer\" -> cluster-admin (wildcard) in 1 step"
+    );
+    let missing = run(
+        &["rbac", "paths", "--from-pod", "ci/nope", "-f", "rbac.yaml"],
+        dir.path(),
+    );
+    assert_ne!(missing.code, 0);
+    assert_ne!(missing.code, 1);
+    assert!(missing.stderr.contains("ci/nope"), "{}", missing.stderr);
+}
+
+/// A minimal DOT reader: `digraph NAME { stmt; ... }` where every statement is a
+/// node (`"id" [attrs]`) or an edge (`"a" -> "b" [attrs]`) or a graph attribute.
+fn parse_dot(text: &str) -> (Vec<String>, Vec<(String, String)>) {
+    fn quoted(s: &str) -> Option<(String, &str)> {
+        let s = s.trim_start();
+        let mut chars = s.char_indices();
+        if chars.next()?.1 != '"' {
+            return None;
+        }
+        let mut out = String::new();
+        let mut escaped = false;
+        for (i, c) in chars {
+            match (escaped, c) {
+                (true, c) => {
+                    out.push(c);
+                    escaped = false;
+                }
+                (false, '\\') => escaped = true,
+                (false, '"') => return Some((out, &s[i + 1..])),
+                (false, c) => out.push(c),
+            }
+        }
+        None
+    }
+    let text = text.trim();
+    let body = text
+        .strip_prefix("digraph")
+        .expect("starts with digraph")
+        .trim_start();
+    let open = body.find('{').expect("opening brace");
+    let name = body[..open].trim();
+    assert!(
+        !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'),
+        "graph name {name:?}"
+    );
+    let inner = body[open + 1..].strip_suffix('}').expect("closing brace");
+    let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+    let mut rest = inner.trim_start();
+    while !rest.is_empty() {
+        if let Some((from, after)) = quoted(rest) {
+            let after = after.trim_start();
+            let (stmt_end, to) = if let Some(after_arrow) = after.strip_prefix("->") {
+                let (to, after_to) = quoted(after_arrow).expect("edge target");
+                (after_to, Some(to))
+            } else {
+                (after, None)
+            };
+            let stmt_end = stmt_end.trim_start();
+            let stmt_end = if let Some(attrs) = stmt_end.strip_prefix('[') {
+                // Attribute values are quoted or bare words without `]`.
+                let mut depth_rest = attrs;
+                loop {
+                    let t = depth_rest.trim_start();
+                    if let Some(r) = t.strip_prefix(']') {
+                        break r;
+                    }
+                    if t.starts_with('"') {
+                        depth_rest = quoted(t).expect("attr string").1;
+                    } else {
+                        let mut it = t.char_indices();
+                        let cut = it
+                            .find(|(_, c)| *c == '"' || *c == ']')
+                            .map(|(i, _)| i)
+                            .expect("attribute list closes");
+                        depth_rest = &t[cut..];
+                    }
+                }
+            } else {
+                stmt_end
+            };
+            rest = stmt_end
+                .trim_start()
+                .strip_prefix(';')
+                .expect("statement ends with ;")
+                .trim_start();
+            match to {
+                Some(to) => edges.push((from, to)),
+                None => nodes.push(from),
+            }
+        } else {
+            // Graph attributes: `rankdir=LR;`, `node [shape=box];`.
+            let end = rest.find(';').expect("statement ends with ;");
+            rest = rest[end + 1..].trim_start();
+        }
+    }
+    (nodes, edges)
+}
+
+#[test]
+fn paths_dot_is_a_digraph_of_the_path() {
+    let dir = escalation_dir();
+    let r = run(
+        &[
+            "rbac",
+            "paths",
+            "--from",
+            "dev",
+            "--format",
+            "dot",
+            "-f",
+            "rbac.yaml",
+        ],
+        dir.path(),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let (nodes, edges) = parse_dot(&r.stdout);
+    let mut sorted = nodes.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        [
+            "ServiceAccount \"ci/deployer\"",
+            "User \"dev\"",
+            "cluster-admin (wildcard)"
+        ]
+    );
+    assert!(edges.contains(&(
+        "User \"dev\"".to_string(),
+        "ServiceAccount \"ci/deployer\"".to_string()
+    )));
+    assert!(edges.contains(&(
+        "ServiceAccount \"ci/deployer\"".to_string(),
+        "cluster-admin (wildcard)".to_string()
+    )));
+    assert_eq!(edges.len(), 2);
+    for (a, b) in &edges {
+        assert!(nodes.contains(a) && nodes.contains(b), "edge {a} -> {b}");
+    }
+}
+
+#[test]
+fn paths_on_bootstrap_skip_default_identities() {
+    let Some(dir) = corpus_dir() else {
+        return;
+    };
+    let bootstrap = dir.join("bootstrap");
+    let b = bootstrap.to_str().expect("utf-8 path");
+    let r = run(&["rbac", "paths", "-f", b], &dir);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "no escalation path to cluster-admin found\n"),
+        "{}",
+        r.stderr
+    );
+    let all = run(
+        &[
+            "rbac",
+            "paths",
+            "--include-defaults",
+            "--format",
+            "json",
+            "-f",
+            b,
+        ],
+        &dir,
+    );
+    assert_eq!(all.code, 1, "{}", all.stderr);
+    let doc: Value = serde_json::from_str(&all.stdout).expect("json");
+    let starts: Vec<&Value> = doc["paths"]
+        .as_array()
+        .expect("paths")
+        .iter()
+        .map(|p| &p["start"])
+        .collect();
+    // system:masters is cluster-admin by definition (R02); the aggregation
+    // controller holds escalate + update on clusterroles (RISKS.md R13 note).
+    assert!(starts.contains(&&json!({"kind": "Group", "name": "system:masters"})));
+    assert!(starts.contains(
+        &&json!({"kind": "ServiceAccount", "namespace": "kube-system",
+                                     "name": "clusterrole-aggregation-controller"})
+    ));
+}

@@ -8,6 +8,7 @@
 //! | `list --as U [-n NS]` | the `kubectl auth can-i --list` table |
 //! | `who-can VERB TYPE [NAME]` | every subject that may, with the binding chain (`kubectl-who-can` layout) |
 //! | `risks` | the risky grants of `RISKS.md` as findings (table, json, sarif, junit) |
+//! | `paths [--from S \| --from-pod NS/POD]` | privilege-escalation paths to cluster-admin-equivalent power, step by step (table, json, dot) |
 //!
 //! The engine is `kspect-rbac`; this module only loads the input, builds the request
 //! the way kubectl would, and prints. It also owns the KSP2xx rule table, because a
@@ -27,6 +28,7 @@ use kspect_rbac::{
     Attributes, BindingKind, Decision, ModelOptions, RbacModel, Request, ResourceTarget,
     RiskFinding, RiskOptions, SourceRef, Subject, WhoCanEntry, WhoCanVia,
 };
+use kspect_rbac::{EscalationPath, PathOptions, Principal, render_dot};
 use kspect_report::{Format, RenderOptions, Report};
 use serde_json::{Value, json};
 
@@ -92,6 +94,10 @@ pub enum RbacCommand {
     /// Risky grants (cluster-admin to service accounts, secret readers, pod creators,
     /// escalate/bind/impersonate ...) as findings.
     Risks(RisksArgs),
+    /// Privilege-escalation paths (create pods -> run as a service account -> its
+    /// grants -> ...) to cluster-admin-equivalent power, step by step; exit 1 when a
+    /// path is found.
+    Paths(PathsArgs),
 }
 
 /// The RBAC objects to analyse.
@@ -288,6 +294,43 @@ pub struct RisksArgs {
     pub out: OutputArgs,
 }
 
+/// Output of `kspect rbac paths`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathsFormat {
+    /// Each path, step by step, with the grants behind every step.
+    #[value(alias = "text")]
+    Table,
+    /// JSON: `{"paths": [{"start", "steps": [...]}]}`.
+    Json,
+    /// A Graphviz digraph of every path.
+    Dot,
+}
+
+/// `kspect rbac paths`.
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// Start from one identity: `system:serviceaccount:NS:NAME`,
+    /// `serviceaccount:NS/NAME`, `group:NAME`, `user:NAME` or a plain user name.
+    /// Default: every subject named in a binding.
+    #[arg(long, value_name = "SUBJECT", conflicts_with = "from_pod")]
+    pub from: Option<String>,
+    /// Start from the service account that pod NS/POD runs as.
+    #[arg(long, value_name = "NS/POD")]
+    pub from_pod: Option<String>,
+    /// Also start from system identities bound only by the default (bootstrap) policy.
+    #[arg(long)]
+    pub include_defaults: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: PathsFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Input.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
 /// Runs one `kspect rbac` command; the result is the exit status.
 pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
     match args.command {
@@ -296,6 +339,7 @@ pub fn run(args: RbacArgs) -> anyhow::Result<u8> {
         RbacCommand::List(a) => list(a),
         RbacCommand::WhoCan(a) => who_can(a),
         RbacCommand::Risks(a) => risks(a),
+        RbacCommand::Paths(a) => paths(a),
     }
 }
 
@@ -2415,6 +2459,96 @@ static RULES: [&Rule; 26] = [
     &DANGLING,
     &CLOUD_IAM,
 ];
+
+// ---------------------------------------------------------------------------------
+// paths
+// ---------------------------------------------------------------------------------
+
+fn paths(args: PathsArgs) -> anyhow::Result<u8> {
+    let out_args = output_args(&args.input, args.output.clone(), false);
+    let inventory = context::load_inventory(&args.input.files, &out_args);
+    let loaded = Loaded::new(&inventory);
+    loaded.report_problems(false);
+    let model = &loaded.model;
+    let mut header = None;
+    let found: Vec<EscalationPath> = if let Some(from) = &args.from {
+        let Some(start) = Principal::parse(from) else {
+            bail!("--from {from:?}: expected a user, group:NAME or service account");
+        };
+        model.escalation_paths_from(&[start])
+    } else if let Some(pod) = &args.from_pod {
+        let Some((ns, name)) = pod
+            .split_once('/')
+            .filter(|(n, p)| !n.is_empty() && !p.is_empty())
+        else {
+            bail!("--from-pod {pod:?}: expected NAMESPACE/POD");
+        };
+        let Some(start) = model.pod_principal(ns, name) else {
+            bail!("--from-pod {pod}: no pod or workload {name} in namespace {ns} in the input");
+        };
+        header = Some(format!("pod {ns}/{name} runs as {}", start.label()));
+        model.escalation_paths_from(&[start])
+    } else {
+        model.escalation_paths(PathOptions {
+            include_defaults: args.include_defaults,
+        })
+    };
+    let mut out = context::open_output(&out_args)?;
+    match args.format {
+        PathsFormat::Table => {
+            if let Some(h) = &header {
+                writeln!(out, "{h}")?;
+            }
+            write_paths_table(&mut out, &found)?;
+        }
+        PathsFormat::Json => {
+            let mut doc = json!({ "paths": found });
+            if let Some(h) = header {
+                doc["from"] = json!(h);
+            }
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        PathsFormat::Dot => write!(out, "{}", render_dot(&found))?,
+    }
+    out.flush()?;
+    Ok(status(u8::from(!found.is_empty()), &loaded))
+}
+
+fn write_paths_table(out: &mut dyn Write, paths: &[EscalationPath]) -> std::io::Result<()> {
+    if paths.is_empty() {
+        return writeln!(out, "no escalation path to cluster-admin found");
+    }
+    for (i, path) in paths.iter().enumerate() {
+        let goal = path.steps.last().map(|s| s.to.label()).unwrap_or_default();
+        let n = path.steps.len();
+        let plural = if n == 1 { "" } else { "s" };
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(
+            out,
+            "PATH {}: {} -> {goal} in {n} step{plural}",
+            i + 1,
+            path.start.label()
+        )?;
+        for (j, step) in path.steps.iter().enumerate() {
+            writeln!(
+                out,
+                "  {}. [{}] {} {} -> {}",
+                j + 1,
+                step.risk,
+                step.from.label(),
+                step.action,
+                step.to.label()
+            )?;
+            for g in &step.granted_by {
+                writeln!(out, "       granted by {g}")?;
+            }
+        }
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 mod tests {
