@@ -35,6 +35,10 @@ pub enum Command {
     Runtime(crate::commands::runtime::RuntimeArgs),
     /// Kubernetes audit logs and audit policies: analyze, policy.
     Audit(crate::commands::audit::AuditArgs),
+    /// Vulnerabilities in lockfiles and SBOMs.
+    Vuln(crate::commands::vuln::VulnArgs),
+    /// The offline advisory database.
+    Db(crate::commands::vuln::DbArgs),
 }
 
 /// Flags shared by the commands that report findings.

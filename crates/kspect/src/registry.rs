@@ -10,5 +10,6 @@ pub fn all_rules() -> Registry {
     rules.extend(kspect_netpol::checks::rules());
     rules.extend(crate::commands::rbac::rules());
     rules.extend(kspect_bench::findings::rules());
+    rules.extend(crate::commands::vuln::rules());
     Registry::new(rules).default_off(kspect_posture::RESTATES_PSS)
 }

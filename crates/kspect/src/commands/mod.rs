@@ -7,6 +7,7 @@ pub mod rbac;
 mod rules;
 pub mod runtime;
 mod scan;
+pub mod vuln;
 
 use crate::cli::{Cli, Command};
 
@@ -21,6 +22,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Bench(args) => bench::run(args),
         Command::Runtime(args) => runtime::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Vuln(args) => vuln::run(args),
+        Command::Db(args) => vuln::run_db(args),
     }
 }
 
