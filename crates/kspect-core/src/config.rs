@@ -11,6 +11,11 @@
 //!     match: {kind: Deployment, namespace: monitoring, name: "node-exporter*", labels: {app: x}}
 //!     reason: the node exporter needs the host network
 //!     expires: 2027-03-31
+//! vulnerabilities:           # accepted vulnerabilities (`kspect vuln`)
+//!   - id: CVE-2019-10744     # the advisory ID or any of its aliases
+//!     package: lodash        # optional: only in this package
+//!     reason: not reachable from user input
+//!     expires: 2027-03-31
 //! ```
 //!
 //! Every value keeps its line, so that a bad value, an unknown rule or an expired
@@ -45,6 +50,46 @@ pub struct Config {
     pub exceptions: Vec<Exception>,
     /// Image registries (host, or host/path prefix) that images may come from; empty: any.
     pub allowed_registries: Vec<String>,
+    /// Accepted vulnerabilities (`vulnerabilities:`), applied by `kspect vuln`.
+    pub vuln_exceptions: Vec<VulnException>,
+}
+
+/// An accepted vulnerability: findings of this advisory (in this package, when given)
+/// are kept but marked suppressed, and no longer fail the gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VulnException {
+    /// The advisory ID (`CVE-2019-10744`, `GHSA-jf85-cpcp-j695`, ...); a finding known
+    /// under it or under any of its aliases matches.
+    pub id: String,
+    /// The package name, when the acceptance is limited to one package.
+    pub package: Option<String>,
+    /// Why the risk is accepted (required).
+    pub reason: String,
+    /// After this day the exception stops suppressing and is reported.
+    pub expires: Option<jiff::civil::Date>,
+    /// Where it was written.
+    pub location: Option<Location>,
+}
+
+impl VulnException {
+    /// True when the exception has expired on `today` (it still holds on its last day).
+    pub fn is_expired(&self, today: jiff::civil::Date) -> bool {
+        self.expires.is_some_and(|d| d < today)
+    }
+
+    /// True when it names this vulnerability (by its ID or an alias; advisory IDs are
+    /// compared without regard to case, as databases spell prefixes differently) and,
+    /// when it names a package, this package.
+    pub fn covers<'a>(
+        &self,
+        id: &str,
+        aliases: impl IntoIterator<Item = &'a str>,
+        package: &str,
+    ) -> bool {
+        let named = |a: &str| a.trim().eq_ignore_ascii_case(&self.id);
+        let id_matches = named(id) || aliases.into_iter().any(named);
+        id_matches && self.package.as_deref().is_none_or(|p| p == package)
+    }
 }
 
 /// Which objects an exception covers. Every given field must match.
@@ -248,7 +293,8 @@ pub fn parse_config(label: &str, text: &str) -> Result<(Config, Vec<Diagnostic>)
             "severity" => config.severity = p.severities(v, &ptr),
             "registries" => config.allowed_registries = p.registries(v, &ptr),
             "exceptions" => config.exceptions = p.exceptions(v, &ptr),
-            other => p.warn(&ptr, format!("unknown key {other:?} (expected select, ignore, severity, registries, exceptions)")),
+            "vulnerabilities" => config.vuln_exceptions = p.vuln_exceptions(v, &ptr),
+            other => p.warn(&ptr, format!("unknown key {other:?} (expected select, ignore, severity, registries, exceptions, vulnerabilities)")),
         }
     }
     if p.diags.iter().any(|d| d.level == DiagnosticLevel::Error) {
@@ -398,19 +444,7 @@ impl ConfigParser {
                     Some(s) => e.reason = s.trim().to_string(),
                     None => self.error(&kp, "expected a string".into()),
                 },
-                "expires" => {
-                    let text = match val {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    match text.parse::<jiff::civil::Date>() {
-                        Ok(d) => e.expires = Some(d),
-                        Err(_) => self.error(
-                            &kp,
-                            format!("expected a date as YYYY-MM-DD, found {text:?}"),
-                        ),
-                    }
-                }
+                "expires" => e.expires = self.date(val, &kp),
                 other => self.warn(
                     &kp,
                     format!("unknown key {other:?} (expected rules, match, reason, expires)"),
@@ -424,6 +458,112 @@ impl ConfigParser {
             self.error(
                 ptr,
                 "exception has no `reason`: say why the risk is accepted".into(),
+            );
+        }
+        Some(e)
+    }
+
+    /// A `YYYY-MM-DD` date; YAML may have read it as a string or (unquoted) a scalar.
+    fn date(&mut self, v: &Value, ptr: &str) -> Option<jiff::civil::Date> {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match text.parse::<jiff::civil::Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.error(
+                    ptr,
+                    format!("expected a date as YYYY-MM-DD, found {text:?}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A non-empty string, trimmed; anything else is an error at `ptr`.
+    fn text(&mut self, v: &Value, ptr: &str) -> Option<String> {
+        match v.as_str().map(str::trim) {
+            Some(s) if !s.is_empty() => Some(s.to_string()),
+            Some(_) => {
+                self.error(ptr, "expected a non-empty string".into());
+                None
+            }
+            None => {
+                self.error(ptr, "expected a string".into());
+                None
+            }
+        }
+    }
+
+    fn vuln_exceptions(&mut self, v: &Value, ptr: &str) -> Vec<VulnException> {
+        let Some(items) = v.as_array() else {
+            self.error(
+                ptr,
+                "expected a list of accepted vulnerabilities (`- id: CVE-...`)".into(),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ip = format!("{ptr}/{i}");
+            if let Some(e) = self.vuln_exception(item, &ip) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    fn vuln_exception(&mut self, v: &Value, ptr: &str) -> Option<VulnException> {
+        let Some(map) = v.as_object() else {
+            self.error(
+                ptr,
+                "an accepted vulnerability must be a mapping (id, package, reason, expires)".into(),
+            );
+            return None;
+        };
+        let mut e = VulnException {
+            id: String::new(),
+            package: None,
+            reason: String::new(),
+            expires: None,
+            location: Some(self.location(ptr)),
+        };
+        let mut id_given = false;
+        for (k, val) in map {
+            let kp = join_pointer(ptr, &[k]);
+            match k.as_str() {
+                "id" => {
+                    id_given = true;
+                    if let Some(s) = self.text(val, &kp) {
+                        e.id = s;
+                    }
+                }
+                "package" => e.package = self.text(val, &kp),
+                "reason" => {
+                    if let Some(s) = val.as_str() {
+                        e.reason = s.trim().to_string();
+                    } else {
+                        self.error(&kp, "expected a string".into());
+                    }
+                }
+                "expires" => e.expires = self.date(val, &kp),
+                other => self.warn(
+                    &kp,
+                    format!("unknown key {other:?} (expected id, package, reason, expires)"),
+                ),
+            }
+        }
+        if !id_given {
+            self.error(
+                ptr,
+                "accepted vulnerability names no advisory (`id: CVE-...`)".into(),
+            );
+        }
+        if e.reason.is_empty() {
+            self.error(
+                ptr,
+                "accepted vulnerability has no `reason`: say why the risk is accepted".into(),
             );
         }
         Some(e)
@@ -573,6 +713,51 @@ mod tests {
                 .any(|(l, m)| *l == Some(4) && m.contains("reason")),
             "{lines:?}"
         );
+    }
+
+    #[test]
+    fn parse_vulnerability_exceptions() {
+        let text = "ignore: [KSP305]\nvulnerabilities:\n  - id: CVE-2019-10744\n    package: lodash\n    reason: ' not reachable '\n    expires: 2027-01-31\n  - id: RUSTSEC-2019-0039\n    reason: no fix exists\n";
+        let (c, warnings) = parse_config("k.yaml", text).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(c.vuln_exceptions.len(), 2);
+        let e = &c.vuln_exceptions[0];
+        assert_eq!(e.id, "CVE-2019-10744");
+        assert_eq!(e.package.as_deref(), Some("lodash"));
+        assert_eq!(e.reason, "not reachable");
+        assert_eq!(e.location.as_ref().unwrap().line, 3);
+        assert!(!e.is_expired("2027-01-31".parse().unwrap()));
+        assert!(e.is_expired("2027-02-01".parse().unwrap()));
+        // By ID or alias, any case; only in the named package.
+        assert!(e.covers("GHSA-jf85-cpcp-j695", ["cve-2019-10744"], "lodash"));
+        assert!(e.covers("CVE-2019-10744", [], "lodash"));
+        assert!(!e.covers("CVE-2019-10744", [], "lodash-es"));
+        assert!(!e.covers("CVE-2020-8203", ["GHSA-p6mc-m468-83gw"], "lodash"));
+        let any = &c.vuln_exceptions[1];
+        assert_eq!(any.package, None);
+        assert_eq!(any.expires, None);
+        assert!(any.covers("RUSTSEC-2019-0039", [], "typemap"));
+        assert!(!any.is_expired("2999-01-01".parse().unwrap()));
+        assert_eq!(any.location.as_ref().unwrap().line, 7);
+    }
+
+    #[test]
+    fn vulnerability_exception_errors_point_at_lines() {
+        let text = "vulnerabilities:\n  - package: lodash\n    reason: accepted\n  - id: CVE-1\n    expires: soon\n    color: red\n  - id: [CVE-2]\n    reason: r\n";
+        let errs = parse_config("k.yaml", text).unwrap_err();
+        let lines: Vec<_> = errs.iter().map(|d| (d.line, d.message.clone())).collect();
+        let has = |line: u32, text: &str| {
+            lines
+                .iter()
+                .any(|(l, m)| *l == Some(line) && m.contains(text))
+        };
+        assert!(has(2, "names no advisory"), "{lines:?}");
+        assert!(has(4, "no `reason`"), "{lines:?}");
+        assert!(has(5, "YYYY-MM-DD"), "{lines:?}");
+        assert!(has(6, "unknown key \"color\""), "{lines:?}");
+        assert!(has(7, "expected a string"), "{lines:?}");
+        let errs = parse_config("k.yaml", "vulnerabilities: {id: CVE-1}\n").unwrap_err();
+        assert!(errs[0].message.contains("list"), "{errs:?}");
     }
 
     #[test]

@@ -117,6 +117,7 @@ fn container_ports(spec: &Value) -> Vec<ContainerPort> {
 pub fn build(inv: &Inventory, opts: BuildOptions) -> Result<Cluster, NetpolError> {
     let mut cluster = Cluster::default();
     namespaces(inv, opts, &mut cluster)?;
+    primary_networks(inv, &mut cluster);
     pods(inv, opts, &mut cluster);
     network_policies(inv, &mut cluster)?;
     crate::admin::admin_policies(inv, &mut cluster)?;
@@ -191,6 +192,46 @@ fn namespaces(
         })
         .collect();
     Ok(())
+}
+
+/// `role: Primary` under `layer2` or `layer3` of a network spec.
+fn is_primary(spec: Option<&Value>) -> bool {
+    ["layer2", "layer3"].iter().any(|l| {
+        spec.and_then(|s| s.get(*l))
+            .and_then(|x| x.get("role"))
+            .and_then(Value::as_str)
+            == Some("Primary")
+    })
+}
+
+/// Which namespaces a primary UserDefinedNetwork or ClusterUserDefinedNetwork claims.
+fn primary_networks(inv: &Inventory, cluster: &mut Cluster) {
+    let mut nets: Vec<Option<String>> = vec![None; cluster.namespaces.len()];
+    for o in inv.of_kind("UserDefinedNetwork") {
+        if is_primary(o.value.get("spec")) {
+            if let Some(id) = cluster.namespace_id(&ns_of(o)) {
+                nets[id] = Some(format!("UserDefinedNetwork {}/{}", ns_of(o), o.id.name));
+            }
+        }
+    }
+    for o in inv.of_kind("ClusterUserDefinedNetwork") {
+        if !is_primary(o.value.pointer("/spec/network")) {
+            continue;
+        }
+        let Ok(sel) = Selector::parse(
+            o.value
+                .pointer("/spec/namespaceSelector")
+                .unwrap_or(&Value::Null),
+        ) else {
+            continue;
+        };
+        for (id, ns) in cluster.namespaces.iter().enumerate() {
+            if sel.matches(&ns.labels) {
+                nets[id] = Some(format!("ClusterUserDefinedNetwork {}", o.id.name));
+            }
+        }
+    }
+    cluster.primary_networks = nets;
 }
 
 fn ns_id(cluster: &Cluster, name: &str) -> NsId {

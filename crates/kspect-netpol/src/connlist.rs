@@ -122,7 +122,7 @@ pub fn connections(an: &Analyzer<'_>) -> (Vec<Connection>, Vec<Warning>) {
         };
         for &a in wa.iter() {
             for &b in wb.iter() {
-                if a != b {
+                if a != b && !cluster.primary_isolated(rep(a), rep(b)) {
                     out.push((Endpoint::Workload(a), Endpoint::Workload(b), c.clone()));
                 }
             }
@@ -175,41 +175,42 @@ pub fn connections(an: &Analyzer<'_>) -> (Vec<Connection>, Vec<Warning>) {
     (conns, warnings)
 }
 
+/// True when the focus workload options keep a pair (the connection filter aside).
+pub fn focus_keeps_pair(
+    cluster: &Cluster,
+    src: Endpoint,
+    dst: Endpoint,
+    opts: &ListOptions,
+) -> bool {
+    if opts.focus_workloads.is_empty() {
+        return true;
+    }
+    let is_focus = |e: Endpoint, names: &[String]| match e {
+        Endpoint::Workload(w) => names.iter().any(|f| focus_matches(cluster, w, f)),
+        Endpoint::Ip(_) => false,
+    };
+    let fw = &opts.focus_workloads;
+    let peers = &opts.focus_workload_peers;
+    let keep_egress = is_focus(src, fw) && (peers.is_empty() || is_focus(dst, peers));
+    let keep_ingress = is_focus(dst, fw) && (peers.is_empty() || is_focus(src, peers));
+    match opts.focus_direction {
+        Some(Direction::Egress) => keep_egress,
+        Some(Direction::Ingress) => keep_ingress,
+        None => keep_egress || keep_ingress,
+    }
+}
+
 /// Applies the focus options.
 pub fn apply_focus(
     cluster: &Cluster,
     conns: Vec<Connection>,
     opts: &ListOptions,
 ) -> Vec<Connection> {
-    let is_focus = |e: Endpoint, names: &[String]| match e {
-        Endpoint::Workload(w) => names.iter().any(|f| focus_matches(cluster, w, f)),
-        Endpoint::Ip(_) => false,
-    };
     conns
         .into_iter()
         .filter(|c| {
-            if !opts.focus_workloads.is_empty() {
-                let fw = &opts.focus_workloads;
-                let src_f = is_focus(c.src, fw);
-                let dst_f = is_focus(c.dst, fw);
-                let peers = &opts.focus_workload_peers;
-                let keep_egress = src_f && (peers.is_empty() || is_focus(c.dst, peers));
-                let keep_ingress = dst_f && (peers.is_empty() || is_focus(c.src, peers));
-                let keep = match opts.focus_direction {
-                    Some(Direction::Egress) => keep_egress,
-                    Some(Direction::Ingress) => keep_ingress,
-                    None => keep_egress || keep_ingress,
-                };
-                if !keep {
-                    return false;
-                }
-            }
-            if let Some((p, n)) = opts.focus_conn {
-                if !c.conns.contains(p, n) {
-                    return false;
-                }
-            }
-            true
+            focus_keeps_pair(cluster, c.src, c.dst, opts)
+                && opts.focus_conn.is_none_or(|(p, n)| c.conns.contains(p, n))
         })
         .collect()
 }

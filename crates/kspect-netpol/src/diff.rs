@@ -1,7 +1,8 @@
 //! `kspect netpol diff OLD NEW`: connectivity a change adds, removes or changes.
 //!
 //! Both inputs are analysed with one cut of the address space (every ipBlock of either
-//! side), so that an external range means the same addresses on both sides.
+//! side), so that an external range means the same addresses on both sides; adjacent
+//! ranges whose old and new connections with a peer agree are then merged back.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,7 +12,7 @@ use crate::connlist::{Connection, Endpoint, connections, listed_workloads, workl
 use crate::engine::Analyzer;
 use crate::error::NetpolError;
 use crate::format::{Format, go_quote};
-use crate::ip::partition;
+use crate::ip::{IpRange, partition};
 use crate::model::Cluster;
 use crate::ports::ConnSet;
 
@@ -107,15 +108,7 @@ pub fn diff(old: &Inventory, new: &Inventory) -> Result<Diff, NetpolError> {
     let (new_conns, _) = connections(&new_an);
     let old_peers = peers(&old_c, &old_conns);
     let new_peers = peers(&new_c, &new_conns);
-    let key = |c: &Connection| (c.src_name.clone(), c.dst_name.clone());
-    let old_map: BTreeMap<(String, String), ConnSet> = old_conns
-        .iter()
-        .map(|c| (key(c), c.conns.clone()))
-        .collect();
-    let new_map: BTreeMap<(String, String), ConnSet> = new_conns
-        .iter()
-        .map(|c| (key(c), c.conns.clone()))
-        .collect();
+    let (old_map, new_map) = merge_external_ranges(&old_conns, &new_conns);
     let old_workloads: BTreeSet<&String> = old_peers
         .iter()
         .filter(|(_, v)| v.is_some())
@@ -166,6 +159,89 @@ pub fn diff(old: &Inventory, new: &Inventory) -> Result<Diff, NetpolError> {
         new_peers,
         old_peers,
     })
+}
+
+type PairMap = BTreeMap<(String, String), ConnSet>;
+
+/// Both sides' connections keyed by (source, destination) name, with external ranges
+/// merged where that changes nothing: adjacent ranges towards (or from) the same peer
+/// whose old and new connections are the same become one line, as the reference
+/// analyzer prints them.
+fn merge_external_ranges(old: &[Connection], new: &[Connection]) -> (PairMap, PairMap) {
+    // (src, dst) name -> (external range and whether it is the source, old, new)
+    type Entry = (Option<(IpRange, bool)>, Option<ConnSet>, Option<ConnSet>);
+    let mut pairs: BTreeMap<(String, String), Entry> = BTreeMap::new();
+    for (side, conns) in [(0, old), (1, new)] {
+        for c in conns {
+            let ip = match (c.src, c.dst) {
+                (Endpoint::Ip(r), _) => Some((r, true)),
+                (_, Endpoint::Ip(r)) => Some((r, false)),
+                _ => None,
+            };
+            let e = pairs
+                .entry((c.src_name.clone(), c.dst_name.clone()))
+                .or_insert((ip, None, None));
+            if side == 0 {
+                e.1 = Some(c.conns.clone());
+            } else {
+                e.2 = Some(c.conns.clone());
+            }
+        }
+    }
+    let mut old_map = PairMap::new();
+    let mut new_map = PairMap::new();
+    // (ip is source, other end, old, new) -> ranges
+    type GroupKey = (bool, String, Option<String>, Option<String>);
+    type Group = (Vec<(u32, u32)>, Option<ConnSet>, Option<ConnSet>);
+    let mut groups: BTreeMap<GroupKey, Group> = BTreeMap::new();
+    for ((src, dst), (ip, o, n)) in pairs {
+        match ip {
+            None => {
+                if let Some(o) = o {
+                    old_map.insert((src.clone(), dst.clone()), o);
+                }
+                if let Some(n) = n {
+                    new_map.insert((src, dst), n);
+                }
+            }
+            Some((r, is_src)) => {
+                let other = if is_src { dst } else { src };
+                let key = (
+                    is_src,
+                    other,
+                    o.as_ref().map(ToString::to_string),
+                    n.as_ref().map(ToString::to_string),
+                );
+                let g = groups.entry(key).or_insert((Vec::new(), o, n));
+                g.0.push((r.0, r.1));
+            }
+        }
+    }
+    for ((is_src, other, _, _), (mut ranges, o, n)) in groups {
+        ranges.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::new();
+        for (lo, hi) in ranges {
+            match merged.last_mut() {
+                Some(last) if u64::from(last.1) + 1 >= u64::from(lo) => last.1 = last.1.max(hi),
+                _ => merged.push((lo, hi)),
+            }
+        }
+        for (lo, hi) in merged {
+            let ip = format!("{}[External]", IpRange(lo, hi));
+            let k = if is_src {
+                (ip, other.clone())
+            } else {
+                (other.clone(), ip)
+            };
+            if let Some(o) = &o {
+                old_map.insert(k.clone(), o.clone());
+            }
+            if let Some(n) = &n {
+                new_map.insert(k, n.clone());
+            }
+        }
+    }
+    (old_map, new_map)
 }
 
 /// `workload A` / `workload A and B` for ends present on `here` and absent on `there`.

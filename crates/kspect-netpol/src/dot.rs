@@ -76,7 +76,7 @@ pub fn render(
             Endpoint::Workload(_) => {}
         }
     }
-    let mut groups = group_by_namespace(cluster, endpoints.iter().copied());
+    let groups = group_by_namespace(cluster, endpoints.iter().copied());
     let mut rep_groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
     if let Some(e) = exposure {
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -99,15 +99,16 @@ pub fn render(
                                 go_quote(&node),
                                 go_quote(pod)
                             );
-                            match groups.get_mut(namespace) {
-                                Some(g) => g.push(line),
-                                None => rep_groups.entry(namespace.clone()).or_default().push(line),
-                            }
+                            // Representative peers get their own (red) namespace group,
+                            // even in a namespace of the input.
+                            rep_groups.entry(namespace.clone()).or_default().push(line);
                         }
                         node
                     }
                 };
-                let text = label.map_or_else(|| l.conns.to_string(), str::to_string);
+                // Exposure lines already carry the focus connection when there is one;
+                // an unprotected workload's line stays `All Connections`.
+                let text = l.conns.to_string();
                 if ingress {
                     edges.push(edge(
                         &node,

@@ -142,7 +142,8 @@ pub(crate) fn go_json(v: &serde_json::Value) -> String {
 }
 
 pub(crate) fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
+    // As Go's encoding/csv: separators, quotes, line breaks and a leading space.
+    if s.contains([',', '"', '\n', '\r']) || s.starts_with([' ', '\t']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()

@@ -34,6 +34,22 @@ pub struct IngressController {
     pub workload: WorkloadId,
     /// Backend workloads and the TCP ports the routes lead to (before policies).
     pub exposed: BTreeMap<WorkloadId, ConnSet>,
+    /// Per backend workload, each Route/Ingress that leads to it and its ports (for the
+    /// explanation report), in input order.
+    pub sources: BTreeMap<WorkloadId, Vec<RouteSource>>,
+}
+
+/// One Route or Ingress leading to a workload through a service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSource {
+    /// `Route` or `Ingress`.
+    pub kind: &'static str,
+    /// `ns/name` of the object.
+    pub object: String,
+    /// The service it names.
+    pub service: String,
+    /// The TCP ports it leads to on the workload's pods.
+    pub ports: ConnSet,
 }
 
 /// True when the input has an Ingress or a Route.
@@ -108,8 +124,8 @@ pub fn attach(cluster: &mut Cluster, inv: &Inventory) -> Result<(), NetpolError>
             .collect();
         services.insert((ns(o), o.id.name.clone()), Service { selector, ports });
     }
-    // (namespace, service, requested port) of every route and ingress backend.
-    let mut targets: Vec<(String, String, Option<PortRef>)> = Vec::new();
+    // (namespace, service, requested port, kind, object) of every route and ingress backend.
+    let mut targets: Vec<(String, String, Option<PortRef>, &'static str, String)> = Vec::new();
     for o in inv.of_kind("Route") {
         let port = port_ref(o.value.pointer("/spec/port/targetPort"));
         let mut add = |to: Option<&Value>| {
@@ -119,7 +135,13 @@ pub fn attach(cluster: &mut Cluster, inv: &Inventory) -> Result<(), NetpolError>
                 return;
             }
             if let Some(name) = to.get("name").and_then(Value::as_str) {
-                targets.push((ns(o), name.to_string(), port.clone()));
+                targets.push((
+                    ns(o),
+                    name.to_string(),
+                    port.clone(),
+                    "Route",
+                    format!("{}/{}", ns(o), o.id.name),
+                ));
             }
         };
         add(o.value.pointer("/spec/to"));
@@ -151,7 +173,13 @@ pub fn attach(cluster: &mut Cluster, inv: &Inventory) -> Result<(), NetpolError>
                     .filter(|n| *n != 0)
                     .map(PortRef::Num),
             };
-            targets.push((ns(o), name.to_string(), port));
+            targets.push((
+                ns(o),
+                name.to_string(),
+                port,
+                "Ingress",
+                format!("{}/{}", ns(o), o.id.name),
+            ));
         };
         add(o.value.pointer("/spec/defaultBackend/service"));
         for r in o
@@ -173,7 +201,8 @@ pub fn attach(cluster: &mut Cluster, inv: &Inventory) -> Result<(), NetpolError>
     }
 
     let mut exposed: BTreeMap<WorkloadId, ConnSet> = BTreeMap::new();
-    for (svc_ns, svc_name, wanted) in targets {
+    let mut sources: BTreeMap<WorkloadId, Vec<RouteSource>> = BTreeMap::new();
+    for (svc_ns, svc_name, wanted, kind, object) in targets {
         let Some(svc) = services.get(&(svc_ns.clone(), svc_name.clone())) else {
             cluster.warnings.push(Warning {
                 message: format!("Ignoring target service {svc_name} : service not found"),
@@ -223,6 +252,22 @@ pub fn attach(cluster: &mut Cluster, inv: &Inventory) -> Result<(), NetpolError>
                 }
             }
             exposed.entry(pod.workload).or_default().union_with(&conns);
+            if conns.is_empty() {
+                continue;
+            }
+            let list = sources.entry(pod.workload).or_default();
+            match list
+                .iter_mut()
+                .find(|x| x.kind == kind && x.object == object && x.service == svc_name)
+            {
+                Some(x) => x.ports.union_with(&conns),
+                None => list.push(RouteSource {
+                    kind,
+                    object: object.clone(),
+                    service: svc_name.clone(),
+                    ports: conns,
+                }),
+            }
         }
     }
 
@@ -248,6 +293,7 @@ pub fn attach(cluster: &mut Cluster, inv: &Inventory) -> Result<(), NetpolError>
         pod,
         workload,
         exposed,
+        sources,
     });
     Ok(())
 }

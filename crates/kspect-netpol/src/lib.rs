@@ -12,14 +12,17 @@
 //! - [`analyze`] builds the model ([`build::build`]) and the engine ([`engine::Analyzer`]);
 //! - [`list`] renders the connectivity list (with focus options and exposure);
 //! - [`diff::diff`] compares two inputs; [`eval::eval_flow`] decides one flow;
-//! - [`podmap::pod_map`] gives the pod-level matrix;
+//! - [`podmap::pod_map`] gives the pod-level matrix; [`matrix()`] the namespace and
+//!   workload reachability matrix (HTML, Graphviz, CSV);
+//! - `--explain` reports rules per pair ([`explain`]); `--exposure` adds what pods absent
+//!   from the input could reach or be reached by ([`exposure`]);
 //! - [`checks::check`] produces the findings of `kspect scan` ([`checks::rules`] lists them).
 //!
-//! Not implemented yet: `--explain` and the `--exposure` computation (both answer
-//! [`NetpolError::Unsupported`]), `matrix --format html`, multi-network (UDN/NAD) analysis.
+//! Not implemented: multi-network (UDN/NAD) analysis.
 #![deny(missing_docs)]
 
 pub mod admin;
+pub mod augmented;
 pub mod build;
 pub mod checks;
 pub mod connlist;
@@ -30,10 +33,12 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod exposure;
+pub mod flow;
 pub mod format;
 pub mod ingress;
 pub mod ip;
 pub mod load;
+pub mod matrix;
 pub mod model;
 pub mod podmap;
 pub mod ports;
@@ -101,16 +106,32 @@ pub fn list(inv: &Inventory, req: &ListRequest) -> Result<ListOutput, NetpolErro
     let (req, option_warnings) = normalize_request(req);
     warnings.extend(option_warnings);
     let req = &req;
-    if req.explain {
-        return Err(NetpolError::Unsupported("--explain"));
-    }
-    if req.exposure {
-        return Err(NetpolError::Unsupported("--exposure"));
+    if req.explain && req.format != Format::Txt {
+        return Err(NetpolError::BadArgument(
+            "--explain is supported only with the txt format".into(),
+        ));
     }
     let (conns, w) = connlist::connections(&an);
     warnings.extend(w);
     let conns = connlist::apply_focus(&cluster, conns, &req.focus);
-    let exposure: Option<exposure::Exposure> = None;
+    let exposure = req
+        .exposure
+        .then(|| exposure::compute(&cluster, &conns, &req.focus, req.explain));
+    if req.explain {
+        let pairs = explain::explained_pairs(
+            &an,
+            &explain::ExplainOptions {
+                focus: req.focus.clone(),
+                only: req.explain_only,
+                exposure: req.exposure,
+            },
+        );
+        let mut text = explain::render(&pairs);
+        if let Some(e) = &exposure {
+            text.push_str(&exposure::txt_section(e, req.focus.focus_conn));
+        }
+        return Ok(ListOutput { text, warnings });
+    }
     let graph_peers = if req.focus.focus_workloads.is_empty() {
         connlist::listed_workloads(&cluster)
     } else {
@@ -130,6 +151,20 @@ pub fn list(inv: &Inventory, req: &ListRequest) -> Result<ListOutput, NetpolErro
     };
     let text = format::render(&cluster, &conns, exposure.as_ref(), req.format, &opts);
     Ok(ListOutput { text, warnings })
+}
+
+/// `kspect netpol matrix`: the namespace and workload reachability matrix.
+pub fn matrix(inv: &Inventory, format: matrix::MatrixFormat) -> Result<ListOutput, NetpolError> {
+    let cluster = analyze(inv)?;
+    let an = Analyzer::new(&cluster);
+    let mut warnings = cluster.warnings.clone();
+    let (conns, w) = connlist::connections(&an);
+    warnings.extend(w);
+    let m = matrix::build(&cluster, &conns);
+    Ok(ListOutput {
+        text: matrix::render(&m, format),
+        warnings,
+    })
 }
 
 fn option_warning(message: String) -> model::Warning {

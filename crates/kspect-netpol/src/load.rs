@@ -21,7 +21,7 @@ pub fn load_inventory<P: AsRef<Path>>(paths: &[P], skip: &[String]) -> Inventory
     let mut files: Vec<PathBuf> = Vec::new();
     let mut out = Loaded::default();
     for p in paths {
-        collect(p.as_ref(), skip, &mut files);
+        collect(p.as_ref(), skip, true, &mut files);
     }
     if files.is_empty() && paths.iter().all(|p| !p.as_ref().exists()) {
         return Inventory::new(kspect_core::load::load_paths(
@@ -51,20 +51,22 @@ pub fn load_inventory<P: AsRef<Path>>(paths: &[P], skip: &[String]) -> Inventory
     Inventory::new(out)
 }
 
-fn collect(p: &Path, skip: &[String], out: &mut Vec<PathBuf>) {
+/// Files under `p`; hidden directories are skipped below the paths the user gave
+/// (a path given explicitly is read even when its name starts with a dot).
+fn collect(p: &Path, skip: &[String], root: bool, out: &mut Vec<PathBuf>) {
     let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if skip.iter().any(|s| p.ends_with(s)) {
         return;
     }
     if p.is_dir() {
-        if name.starts_with('.') && p.parent().is_some() && name != "." && name != ".." {
+        if !root && name.starts_with('.') && name != "." && name != ".." {
             return;
         }
         let Ok(rd) = std::fs::read_dir(p) else { return };
         let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
         entries.sort();
         for e in entries {
-            collect(&e, skip, out);
+            collect(&e, skip, false, out);
         }
     } else {
         let lower = name.to_ascii_lowercase();

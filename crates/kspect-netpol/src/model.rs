@@ -262,6 +262,9 @@ pub struct Cluster {
     pub ingress_controller: Option<crate::ingress::IngressController>,
     /// Non-fatal problems.
     pub warnings: Vec<Warning>,
+    /// Per namespace (by id), the primary user-defined network it is attached to
+    /// (`UserDefinedNetwork ns/name` or `ClusterUserDefinedNetwork name`), if any.
+    pub primary_networks: Vec<Option<String>>,
 }
 
 impl Cluster {
@@ -272,6 +275,24 @@ impl Cluster {
             "{}/{}[{}]",
             self.namespaces[wl.namespace].name, wl.name, wl.kind
         )
+    }
+
+    /// True when two pods sit in different primary networks (the cluster pod network or
+    /// an OVN-Kubernetes primary UserDefinedNetwork), which isolates them whatever the
+    /// policies say.
+    pub fn primary_isolated(&self, a: PodId, b: PodId) -> bool {
+        let net = |p: PodId| -> Option<&str> {
+            self.pods
+                .get(p)
+                .and_then(|pod| self.primary_networks.get(pod.namespace))
+                .and_then(|n| n.as_deref())
+        };
+        // The ingress controller is outside the cluster's networks.
+        let controller = self.ingress_controller.as_ref().map(|c| c.pod);
+        if Some(a) == controller || Some(b) == controller {
+            return false;
+        }
+        net(a) != net(b)
     }
 
     /// The namespace index of a name.

@@ -193,6 +193,9 @@ impl fmt::Display for PortSet {
 pub struct ConnSet {
     ports: [PortSet; 3],
     named: [BTreeSet<String>; 3],
+    /// Named ports whose protocol is unknown (AdminNetworkPolicy `namedPort` towards a
+    /// destination whose container ports are not known); printed with an empty protocol.
+    named_any: BTreeSet<String>,
 }
 
 impl ConnSet {
@@ -206,6 +209,7 @@ impl ConnSet {
         ConnSet {
             ports: [PortSet::all(), PortSet::all(), PortSet::all()],
             named: Default::default(),
+            named_any: BTreeSet::new(),
         }
     }
 
@@ -223,6 +227,40 @@ impl ConnSet {
         c
     }
 
+    /// One named port of an unknown protocol, left unresolved.
+    pub fn named_any(name: &str) -> ConnSet {
+        let mut c = ConnSet::none();
+        c.named_any.insert(name.to_string());
+        c
+    }
+
+    /// Named ports of an unknown protocol.
+    pub fn named_any_ports(&self) -> &BTreeSet<String> {
+        &self.named_any
+    }
+
+    /// The same set with its named ports replaced by what `resolve` maps them to
+    /// (`Some((protocol, port))`); names it cannot map stay names. Names of a known
+    /// protocol keep that protocol; names of an unknown protocol take the resolved one.
+    pub fn resolve_named(&self, resolve: impl Fn(&str) -> Option<(Protocol, u16)>) -> ConnSet {
+        let mut out = self.clone();
+        for p in Protocol::ALL {
+            for name in &self.named[p.index()] {
+                if let Some((_, n)) = resolve(name) {
+                    out.named[p.index()].remove(name);
+                    out.union_with(&ConnSet::of(p, PortSet::single(n)));
+                }
+            }
+        }
+        for name in &self.named_any {
+            if let Some((pp, n)) = resolve(name) {
+                out.named_any.remove(name);
+                out.union_with(&ConnSet::of(pp, PortSet::single(n)));
+            }
+        }
+        out
+    }
+
     /// The ports of one protocol.
     pub fn ports(&self, proto: Protocol) -> &PortSet {
         &self.ports[proto.index()]
@@ -235,7 +273,9 @@ impl ConnSet {
 
     /// True when nothing is allowed (no port and no named port).
     pub fn is_empty(&self) -> bool {
-        self.ports.iter().all(PortSet::is_empty) && self.named.iter().all(BTreeSet::is_empty)
+        self.ports.iter().all(PortSet::is_empty)
+            && self.named.iter().all(BTreeSet::is_empty)
+            && self.named_any.is_empty()
     }
 
     /// True when every port of every protocol is allowed.
@@ -253,7 +293,7 @@ impl ConnSet {
         (0..3).all(|i| {
             other.ports[i].subtract(&self.ports[i]).is_empty()
                 && (self.ports[i].is_all() || other.named[i].is_subset(&self.named[i]))
-        })
+        }) && (self.is_all() || other.named_any.is_subset(&self.named_any))
     }
 
     /// Set union.
@@ -274,6 +314,10 @@ impl ConnSet {
                 self.named[i].clear();
             }
         }
+        self.named_any.extend(other.named_any.iter().cloned());
+        if self.is_all() {
+            self.named_any.clear();
+        }
     }
 
     /// Set intersection (named ports survive only where both sides name them, or where
@@ -293,6 +337,16 @@ impl ConnSet {
                     .collect()
             };
         }
+        out.named_any = if other.is_all() {
+            self.named_any.clone()
+        } else if self.is_all() {
+            other.named_any.clone()
+        } else {
+            self.named_any
+                .intersection(&other.named_any)
+                .cloned()
+                .collect()
+        };
         out
     }
 
@@ -307,6 +361,14 @@ impl ConnSet {
                 self.named[i].difference(&other.named[i]).cloned().collect()
             };
         }
+        out.named_any = if other.is_all() {
+            BTreeSet::new()
+        } else {
+            self.named_any
+                .difference(&other.named_any)
+                .cloned()
+                .collect()
+        };
         out
     }
 
@@ -328,6 +390,12 @@ impl fmt::Display for ConnSet {
             return f.write_str("No Connections");
         }
         let mut first = true;
+        // The protocol-less names sort first (the empty protocol name sorts first).
+        if !self.named_any.is_empty() {
+            first = false;
+            let names: Vec<&str> = self.named_any.iter().map(String::as_str).collect();
+            write!(f, " {}", names.join(","))?;
+        }
         for p in self.protocols() {
             if !first {
                 f.write_str(",")?;

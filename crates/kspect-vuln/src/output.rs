@@ -1,5 +1,7 @@
-//! Machine-readable renderings of a scan: the `--format json` document and
-//! a CycloneDX 1.6 BOM with vulnerabilities (`--format cyclonedx`).
+//! Machine-readable renderings of a scan: the `--format json` document,
+//! a CycloneDX 1.6 BOM with vulnerabilities (`--format cyclonedx`), and the
+//! inventory alone as an SBOM (`kspect sbom`: CycloneDX 1.6, SPDX 2.3 or
+//! plain JSON).
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -154,6 +156,93 @@ pub fn to_cyclonedx(packages: &[Package], report: &MatchReport) -> Value {
     })
 }
 
+/// The inventory as a plain JSON document: `{"packages": [...]}`, each
+/// package as the library models it plus its purl.
+pub fn to_inventory_json(packages: &[Package]) -> Value {
+    let items: Vec<Value> = packages
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap_or(Value::Null);
+            if let Value::Object(m) = &mut v {
+                m.insert("purl".into(), json!(p.purl()));
+                if let Some(l) = &p.location {
+                    m.insert("location".into(), json!(l.to_string()));
+                }
+            }
+            v
+        })
+        .collect();
+    json!({ "packages": items })
+}
+
+/// An SPDX 2.3 JSON document describing the packages, each with its purl as
+/// a `PACKAGE-MANAGER` external reference. `name` names the document (the
+/// scanned target); `created` is the creation time (a parameter, so that a
+/// run pinned to a date is reproducible). Packages listed twice (the same
+/// ecosystem, name and version) appear once.
+pub fn to_spdx(packages: &[Package], name: &str, created: jiff::Timestamp) -> Value {
+    let mut seen = std::collections::HashSet::new();
+    let mut items = Vec::new();
+    let mut relationships = Vec::new();
+    for p in packages {
+        if !seen.insert((p.ecosystem.to_string(), p.name.as_str(), p.version.as_str())) {
+            continue;
+        }
+        let id = format!("SPDXRef-Package-{}", items.len() + 1);
+        let mut item = json!({
+            "SPDXID": id,
+            "name": p.name,
+            // Where the package can be fetched is the registry's business; SPDX
+            // says NOASSERTION when the creator does not state it.
+            "downloadLocation": "NOASSERTION",
+            "filesAnalyzed": false,
+            "externalRefs": [{
+                "referenceCategory": "PACKAGE-MANAGER",
+                "referenceType": "purl",
+                "referenceLocator": p.purl(),
+            }],
+        });
+        if !p.version.is_empty() {
+            item["versionInfo"] = json!(p.version);
+        }
+        if let Some(l) = &p.location {
+            item["sourceInfo"] = json!(format!("declared in {l}"));
+        }
+        relationships.push(json!({
+            "spdxElementId": "SPDXRef-DOCUMENT",
+            "relationshipType": "DESCRIBES",
+            "relatedSpdxElement": id,
+        }));
+        items.push(item);
+    }
+    let uuid = serial(packages, &[]);
+    let uuid = uuid.strip_prefix("urn:uuid:").unwrap_or(&uuid);
+    // The namespace must be a unique URI; the name is kept readable in it.
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    json!({
+        "spdxVersion": "SPDX-2.3",
+        "dataLicense": "CC0-1.0",
+        "SPDXID": "SPDXRef-DOCUMENT",
+        "name": name,
+        "documentNamespace": format!("https://kspect.dev/spdxdocs/{}-{uuid}", slug.trim_matches('-')),
+        "creationInfo": {
+            "created": created.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            "creators": [format!("Tool: kspect-{}", env!("CARGO_PKG_VERSION"))],
+        },
+        "packages": items,
+        "relationships": relationships,
+    })
+}
+
 fn cdx_severity_of(score: f64) -> &'static str {
     match crate::advisory::severity::rating(score) {
         kspect_core::Severity::Critical => "critical",
@@ -179,5 +268,161 @@ fn source_name(id: &str) -> &'static str {
         "SUSE" | "openSUSE" => "SUSE",
         "MAL" => "OpenSSF Malicious Packages",
         _ => "OSV",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Ecosystem;
+    use crate::inventory::Location;
+
+    fn packages() -> Vec<Package> {
+        let at = |line| {
+            Some(Location {
+                file: "web/yarn.lock".into(),
+                line: Some(line),
+            })
+        };
+        vec![
+            Package::new(Ecosystem::Npm, "lodash", "4.17.11", at(46)),
+            Package::new(Ecosystem::Npm, "@scope/thing", "2.0.0", at(3)),
+            // The same package declared twice is one SBOM entry.
+            Package::new(Ecosystem::Npm, "lodash", "4.17.11", at(80)),
+            Package::new(Ecosystem::Maven(None), "org.example:lib", "1.0", None),
+            Package::new(Ecosystem::PyPI, "requests", "", None),
+            Package::new(
+                Ecosystem::Debian(Some("12".into())),
+                "openssl",
+                "3.0.11-1~deb12u2",
+                None,
+            ),
+        ]
+    }
+
+    fn created() -> jiff::Timestamp {
+        "2026-01-02T03:04:05Z".parse().expect("timestamp")
+    }
+
+    /// The CycloneDX schema's relative `$ref`s, resolved from the shared folder.
+    struct LocalSchemas(std::path::PathBuf);
+
+    impl jsonschema::Retrieve for LocalSchemas {
+        fn retrieve(
+            &self,
+            uri: &jsonschema::Uri<String>,
+        ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+            let name = uri
+                .path()
+                .as_str()
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            let text = std::fs::read_to_string(self.0.join(&name))?;
+            Ok(serde_json::from_str(&text)?)
+        }
+    }
+
+    fn errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+        validator
+            .iter_errors(doc)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect()
+    }
+
+    #[test]
+    fn spdx_validates_and_carries_purls() {
+        let Some(schemas) = kspect_core::corpus::corpus_dir("../schemas") else {
+            return;
+        };
+        let schema: Value = serde_json::from_str(
+            &std::fs::read_to_string(schemas.join("spdx-2.3-schema.json")).expect("schema"),
+        )
+        .expect("schema json");
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("schema compiles offline");
+        let doc = to_spdx(&packages(), "web/yarn.lock", created());
+        let errs = errors(&validator, &doc);
+        assert!(errs.is_empty(), "{errs:#?}");
+
+        assert_eq!(doc["spdxVersion"], "SPDX-2.3");
+        assert_eq!(doc["creationInfo"]["created"], "2026-01-02T03:04:05Z");
+        let pkgs = doc["packages"].as_array().expect("packages");
+        assert_eq!(pkgs.len(), 5, "the duplicate lodash is listed once");
+        assert_eq!(pkgs[0]["name"], "lodash");
+        assert_eq!(pkgs[0]["versionInfo"], "4.17.11");
+        assert_eq!(pkgs[0]["sourceInfo"], "declared in web/yarn.lock:46");
+        let purl = |i: usize| pkgs[i]["externalRefs"][0]["referenceLocator"].clone();
+        assert_eq!(pkgs[0]["externalRefs"][0]["referenceType"], "purl");
+        assert_eq!(
+            pkgs[0]["externalRefs"][0]["referenceCategory"],
+            "PACKAGE-MANAGER"
+        );
+        assert_eq!(purl(0), "pkg:npm/lodash@4.17.11");
+        assert_eq!(purl(1), "pkg:npm/%40scope/thing@2.0.0");
+        assert_eq!(purl(2), "pkg:maven/org.example/lib@1.0");
+        assert!(
+            pkgs[3].get("versionInfo").is_none(),
+            "no version, no versionInfo"
+        );
+        assert_eq!(
+            purl(4),
+            "pkg:deb/debian/openssl@3.0.11-1~deb12u2?distro=debian-12"
+        );
+        // The document describes every package, by its SPDX ID.
+        let rels = doc["relationships"].as_array().expect("relationships");
+        assert_eq!(rels.len(), 5);
+        for (r, p) in rels.iter().zip(pkgs) {
+            assert_eq!(r["spdxElementId"], "SPDXRef-DOCUMENT");
+            assert_eq!(r["relationshipType"], "DESCRIBES");
+            assert_eq!(r["relatedSpdxElement"], p["SPDXID"]);
+        }
+        // Same input, same document (namespace included).
+        assert_eq!(doc, to_spdx(&packages(), "web/yarn.lock", created()));
+
+        // The validator can say no.
+        let mut broken = doc.clone();
+        broken["packages"][0]
+            .as_object_mut()
+            .expect("object")
+            .remove("downloadLocation");
+        broken["relationships"][0]["relationshipType"] = json!("LIKES");
+        assert_eq!(errors(&validator, &broken).len(), 2);
+    }
+
+    #[test]
+    fn cyclonedx_sbom_without_vulnerabilities_validates() {
+        let Some(schemas) = kspect_core::corpus::corpus_dir("../schemas/cyclonedx") else {
+            return;
+        };
+        let schema: Value = serde_json::from_str(
+            &std::fs::read_to_string(schemas.join("bom-1.6.schema.json")).expect("schema"),
+        )
+        .expect("schema json");
+        let validator = jsonschema::options()
+            .with_retriever(LocalSchemas(schemas.clone()))
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("schema compiles offline");
+        let bom = to_cyclonedx(&packages(), &MatchReport::default());
+        let errs = errors(&validator, &bom);
+        assert!(errs.is_empty(), "{errs:#?}");
+        assert_eq!(bom["components"].as_array().map(Vec::len), Some(5));
+        assert_eq!(bom["vulnerabilities"], json!([]));
+    }
+
+    #[test]
+    fn inventory_json_lists_every_package_with_its_purl() {
+        let doc = to_inventory_json(&packages());
+        let pkgs = doc["packages"].as_array().expect("packages");
+        assert_eq!(pkgs.len(), 6, "plain JSON is the inventory as read");
+        assert_eq!(pkgs[0]["name"], "lodash");
+        assert_eq!(pkgs[0]["ecosystem"], "npm");
+        assert_eq!(pkgs[0]["purl"], "pkg:npm/lodash@4.17.11");
+        assert_eq!(pkgs[0]["location"], "web/yarn.lock:46");
+        assert_eq!(pkgs[3]["location"], Value::Null);
     }
 }

@@ -39,6 +39,10 @@ pub enum Command {
     Vuln(crate::commands::vuln::VulnArgs),
     /// The offline advisory database.
     Db(crate::commands::vuln::DbArgs),
+    /// The inventory of a project as an SBOM (CycloneDX 1.6, SPDX 2.3).
+    Sbom(crate::commands::vuln::SbomArgs),
+    /// NetworkPolicy: list, diff, eval, matrix.
+    Netpol(crate::commands::netpol::NetpolArgs),
 }
 
 /// Flags shared by the commands that report findings.

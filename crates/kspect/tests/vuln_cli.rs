@@ -717,3 +717,145 @@ fn vuln_rules_are_listed_and_explained() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("## How to fix") && r.stdout.contains("```yaml"));
 }
+
+// ---------------------------------------------------------------------------------------
+// sbom, and accepted vulnerabilities in .kspect.yaml
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn sbom_renders_a_corpus_lockfile_in_each_format() {
+    let Some(root) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    project(&root, p);
+    let purls = |doc: &Value, list: &str, key: &dyn Fn(&Value) -> Value| -> Vec<Value> {
+        doc[list].as_array().unwrap().iter().map(key).collect()
+    };
+    let lodash = Value::from("pkg:npm/lodash@4.17.11");
+
+    let r = run(&["sbom", "web/yarn.lock", "--format", "cyclonedx"], p);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bom = json(&r);
+    assert_eq!(bom["specVersion"], "1.6");
+    assert!(purls(&bom, "components", &|c| c["purl"].clone()).contains(&lodash));
+    assert_eq!(bom["vulnerabilities"], Value::Array(vec![]));
+
+    let r = run(&["sbom", "web/yarn.lock", "--format", "spdx"], p);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let spdx = json(&r);
+    assert_eq!(spdx["spdxVersion"], "SPDX-2.3");
+    assert!(
+        purls(&spdx, "packages", &|c| {
+            c["externalRefs"][0]["referenceLocator"].clone()
+        })
+        .contains(&lodash)
+    );
+    // Both SBOMs list the same packages.
+    assert_eq!(
+        spdx["packages"].as_array().unwrap().len(),
+        bom["components"].as_array().unwrap().len()
+    );
+
+    let r = run(&["sbom", "web/yarn.lock", "--format", "json"], p);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let inv = json(&r);
+    assert!(purls(&inv, "packages", &|c| c["purl"].clone()).contains(&lodash));
+
+    // A missing target is an input error.
+    assert_eq!(run(&["sbom", "nope.lock"], p).code, 2);
+}
+
+#[test]
+fn accepted_vulnerabilities_leave_the_gate_until_they_expire() {
+    let Some(root) = corpus() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let db = p.join("db.sqlite");
+    import(&root, &db, p);
+    project(&root, p);
+    let gate = [
+        "vuln",
+        "--db",
+        "db.sqlite",
+        "web/yarn.lock",
+        "--max-cvss",
+        "7.0",
+    ];
+    let with_json = |env: &[(&str, &str)]| {
+        let mut a = gate.to_vec();
+        a.extend(["--format", "json"]);
+        run_env(&a, p, env)
+    };
+    // Without exceptions, CVE-2019-10744 (CVSS 9.1) fails the gate (see above). Every
+    // finding above 7.0 is accepted below, so that the verdict depends on the
+    // exceptions alone.
+    let r = with_json(&[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let over: Vec<(String, String)> = json(&r)["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["cvss"].as_f64().is_some_and(|s| s > 7.0))
+        .map(|m| {
+            (
+                m["id"].as_str().unwrap().to_owned(),
+                m["package"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        over.iter().any(|(id, _)| id == "CVE-2019-10744"),
+        "{over:?}"
+    );
+    let yaml = |expires: &str| {
+        let mut y = String::from("vulnerabilities:\n");
+        for (id, pkg) in &over {
+            y.push_str(&format!(
+                "  - id: {id}\n    package: {pkg}\n    reason: not reachable\n    expires: {expires}\n"
+            ));
+        }
+        y
+    };
+    std::fs::write(p.join(".kspect.yaml"), yaml("2027-03-31")).unwrap();
+    let today = [("KSPECT_TODAY", "2027-03-31")];
+    let r = with_json(&today);
+    assert_eq!(r.code, 0, "accepted, the gate passes: {}", r.stderr);
+    let doc = json(&r);
+    let m = find(&doc, "CVE-2019-10744");
+    assert_eq!(m["suppressed"]["kind"], "config");
+    assert_eq!(m["suppressed"]["reason"], "not reachable");
+    // Kept, not dropped.
+    assert_eq!(ids_for(&doc, "lodash", "4.17.11").len(), 4);
+    assert_eq!(run_env(&gate, p, &today).code, 0);
+
+    // The day after it expires it stops suppressing and says so.
+    let later = [("KSPECT_TODAY", "2027-04-01")];
+    let r = with_json(&later);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("expired on 2027-03-31") && r.stderr.contains("CVE-2019-10744"),
+        "{}",
+        r.stderr
+    );
+    let doc = json(&r);
+    let m = find(&doc, "CVE-2019-10744");
+    assert!(m.get("suppressed").is_none(), "{m}");
+    assert_eq!(m["expired_exception"]["expires"], "2027-03-31");
+
+    // An exception for another package does not apply.
+    std::fs::write(
+        p.join(".kspect.yaml"),
+        "vulnerabilities:\n  - id: CVE-2019-10744\n    package: underscore\n    reason: r\n",
+    )
+    .unwrap();
+    assert_eq!(run_env(&gate, p, &today).code, 1);
+    // A config without a reason stops the command.
+    std::fs::write(
+        p.join(".kspect.yaml"),
+        "vulnerabilities:\n  - id: CVE-2019-10744\n",
+    )
+    .unwrap();
+    let r = run_env(&gate, p, &today);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("reason"), "{}", r.stderr);
+}

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod bench;
+pub mod netpol;
 mod pss;
 pub mod rbac;
 mod rules;
@@ -24,6 +25,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Audit(args) => audit::run(args),
         Command::Vuln(args) => vuln::run(args),
         Command::Db(args) => vuln::run_db(args),
+        Command::Sbom(args) => vuln::run_sbom(args),
+        Command::Netpol(args) => netpol::run(args),
     }
 }
 

@@ -22,7 +22,8 @@ use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
-use kspect_core::finding::sort_findings;
+use kspect_core::config::VulnException;
+use kspect_core::finding::{Suppression, sort_findings};
 use kspect_core::load::{Diagnostic, DiagnosticLevel};
 use kspect_core::{Finding, Reference, Rule, Severity};
 use kspect_vuln::inventory::{self, InventoryError, Package, ParseOptions};
@@ -156,6 +157,45 @@ pub struct DbInfoArgs {
     /// Output format: text or json.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+}
+
+/// `kspect sbom TARGET...`.
+#[derive(Debug, Args)]
+pub struct SbomArgs {
+    /// Lockfiles, manifests, SBOMs or folders, as for `kspect vuln`.
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+    /// Output format: CycloneDX 1.6 JSON, SPDX 2.3 JSON, or the plain inventory as JSON.
+    #[arg(long, value_name = "FORMAT", default_value = "cyclonedx", value_parser = ["cyclonedx", "spdx", "json"])]
+    pub format: String,
+    /// Write the SBOM to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Runs `kspect sbom`: the inventory, with no advisory database needed.
+pub fn run_sbom(args: SbomArgs) -> anyhow::Result<u8> {
+    let (packages, errors, empty) = gather(&args.targets);
+    let mut err = std::io::stderr().lock();
+    for t in &empty {
+        writeln!(
+            err,
+            "kspect: warning: {t}: no lockfile, manifest or SBOM found"
+        )?;
+    }
+    let doc = match args.format.as_str() {
+        "spdx" => output::to_spdx(&packages, &args.targets.join(" "), now()),
+        "json" => output::to_inventory_json(&packages),
+        _ => output::to_cyclonedx(&packages, &MatchReport::default()),
+    };
+    let mut out = open_output(args.output.as_deref())?;
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)?;
+    out.flush()?;
+    for e in &errors {
+        writeln!(err, "kspect: error: {e}")?;
+    }
+    Ok(super::exit_status(false, !errors.is_empty()))
 }
 
 fn parse_cvss_limit(s: &str) -> Result<f64, String> {
@@ -611,12 +651,34 @@ fn run_scan(args: VulnScanArgs) -> anyhow::Result<u8> {
         max_cvss: args.max_cvss,
         fail_on: args.fail_on,
     };
-    let report = kspect_vuln::match_packages(&db, &packages, &options)?;
+    let mut report = kspect_vuln::match_packages(&db, &packages, &options)?;
+    let accepted = accepted_vulnerabilities(&report.findings, args.quiet)?;
+    // The library's gate saw every finding; an accepted one must no longer fail it.
+    report.gate = gate(&report.findings, &accepted, &options);
+    if !args.quiet {
+        for (f, e) in report.findings.iter().zip(&accepted) {
+            if let Some(Acceptance::Expired(x)) = e {
+                writeln!(
+                    err,
+                    "kspect: warning: {}: the exception for {} ({}) expired on {}: {} in {} {} is reported again",
+                    location_text(x),
+                    x.id,
+                    x.reason,
+                    x.expires.map(|d| d.to_string()).unwrap_or_default(),
+                    f.id,
+                    f.package,
+                    f.version
+                )?;
+            }
+        }
+    }
 
     let mut out = open_output(args.output.as_deref())?;
     match args.format.as_str() {
         "json" => {
-            serde_json::to_writer_pretty(&mut out, &output::to_json(&report))?;
+            let mut doc = output::to_json(&report);
+            mark_json(&mut doc, &accepted);
+            serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
         "cyclonedx" => {
@@ -625,7 +687,9 @@ fn run_scan(args: VulnScanArgs) -> anyhow::Result<u8> {
         }
         other => {
             let format: kspect_report::Format = other.parse()?;
-            render_findings(format, &args, &report, &packages, &errors, &mut out)?;
+            render_findings(
+                format, &args, &report, &accepted, &packages, &errors, &mut out,
+            )?;
         }
     }
     out.flush()?;
@@ -657,6 +721,7 @@ fn render_findings(
     format: kspect_report::Format,
     args: &VulnScanArgs,
     report: &MatchReport,
+    accepted: &[Option<Acceptance>],
     packages: &[Package],
     errors: &[InventoryError],
     out: &mut dyn Write,
@@ -665,7 +730,14 @@ fn render_findings(
     let mut findings: Vec<Finding> = report
         .findings
         .iter()
-        .map(|v| to_finding(v, &mut lines))
+        .zip(accepted)
+        .map(|(v, a)| {
+            let mut f = to_finding(v, &mut lines);
+            if let Some(Acceptance::Suppressed(x)) = a {
+                f.suppressed = Some(suppression(x));
+            }
+            f
+        })
         .collect();
     sort_findings(&mut findings);
     let diagnostics: Vec<Diagnostic> = errors.iter().map(diagnostic).collect();
@@ -692,6 +764,129 @@ fn render_findings(
     };
     kspect_report::render(format, &kreport, &options, out)?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Accepted vulnerabilities (`vulnerabilities:` in .kspect.yaml)
+// ---------------------------------------------------------------------------------------
+
+/// What an exception in `.kspect.yaml` does to one finding.
+#[derive(Debug, Clone)]
+enum Acceptance {
+    /// Accepted: kept, marked, and out of the gate.
+    Suppressed(VulnException),
+    /// Accepted once, but past its `expires`: reported again, and said so.
+    Expired(VulnException),
+}
+
+/// The exception that applies to each finding (index for index), from `.kspect.yaml`
+/// found from the current directory upwards. A live exception wins over an expired one.
+fn accepted_vulnerabilities(
+    findings: &[VulnFinding],
+    quiet: bool,
+) -> anyhow::Result<Vec<Option<Acceptance>>> {
+    let path = std::env::current_dir()
+        .ok()
+        .and_then(|d| kspect_core::config::discover(&d));
+    let exceptions = match path {
+        None => Vec::new(),
+        Some(path) => match kspect_core::config::load_config(&path) {
+            Ok((config, warnings)) => {
+                if !quiet {
+                    crate::context::print_diagnostics(&warnings);
+                }
+                config.vuln_exceptions
+            }
+            Err(errors) => {
+                crate::context::print_diagnostics(&errors);
+                bail!("invalid configuration in {}", path.display())
+            }
+        },
+    };
+    let today = crate::context::today();
+    Ok(findings
+        .iter()
+        .map(|f| {
+            let covering = || {
+                exceptions
+                    .iter()
+                    .filter(|e| e.covers(&f.id, f.aliases.iter().map(String::as_str), &f.package))
+            };
+            covering()
+                .find(|e| !e.is_expired(today))
+                .map(|e| Acceptance::Suppressed(e.clone()))
+                .or_else(|| covering().next().map(|e| Acceptance::Expired(e.clone())))
+        })
+        .collect())
+}
+
+fn location_text(e: &VulnException) -> String {
+    e.location.as_ref().map_or_else(
+        || kspect_core::config::CONFIG_FILE_NAME.to_owned(),
+        |l| format!("{}:{}", l.file, l.line),
+    )
+}
+
+fn suppression(e: &VulnException) -> Suppression {
+    Suppression {
+        kind: "config",
+        reason: e.reason.clone(),
+        location: e.location.clone(),
+    }
+}
+
+/// The `--format json` matches with `suppressed` (an accepted risk) or
+/// `expired_exception` (an acceptance that no longer holds) where they apply.
+fn mark_json(doc: &mut serde_json::Value, accepted: &[Option<Acceptance>]) {
+    let Some(matches) = doc.get_mut("matches").and_then(|m| m.as_array_mut()) else {
+        return;
+    };
+    for (m, a) in matches.iter_mut().zip(accepted) {
+        let (key, e) = match a {
+            Some(Acceptance::Suppressed(e)) => ("suppressed", e),
+            Some(Acceptance::Expired(e)) => ("expired_exception", e),
+            None => continue,
+        };
+        m[key] = serde_json::json!({
+            "kind": "config",
+            "id": e.id,
+            "reason": e.reason,
+            "expires": e.expires.map(|d| d.to_string()),
+            "location": location_text(e),
+        });
+    }
+}
+
+/// The library's gate (`--fail-on`, `--max-cvss`) over the findings no exception accepts.
+fn gate(
+    findings: &[VulnFinding],
+    accepted: &[Option<Acceptance>],
+    options: &MatchOptions,
+) -> kspect_vuln::matcher::Gate {
+    let mut g = kspect_vuln::matcher::Gate::default();
+    for (f, a) in findings.iter().zip(accepted) {
+        if matches!(a, Some(Acceptance::Suppressed(_))) {
+            continue;
+        }
+        if let (Some(limit), Some(sev)) = (options.fail_on, f.severity)
+            && sev >= limit
+        {
+            g.reasons.push(format!(
+                "{} in {} {}: severity {sev} >= {limit}",
+                f.id, f.package, f.version
+            ));
+        }
+        if let (Some(max), Some(score)) = (options.max_cvss, f.cvss)
+            && score > max
+        {
+            g.reasons.push(format!(
+                "{} in {} {}: CVSS {score:.1} > {max:.1}",
+                f.id, f.package, f.version
+            ));
+        }
+    }
+    g.failed = !g.reasons.is_empty();
+    g
 }
 
 /// Lines of the files findings point at, read once each, to place the caret on the
