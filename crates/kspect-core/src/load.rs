@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::object::Object;
-use crate::span::{DocSpans, DocumentId, Pos};
+use crate::span::{DocSpans, DocumentId, Pos, ROOT_HASH};
 use crate::yaml::parse_document_with;
 
 /// Files larger than this are refused unless the caller raises the limit.
@@ -75,13 +75,26 @@ impl fmt::Display for Diagnostic {
 pub struct LoadOptions {
     /// Larger files are reported and skipped.
     pub max_file_size: u64,
+    /// Objects of these kinds keep only `apiVersion`, `kind` and `metadata` (and the
+    /// positions of those): for a command none of whose analyzers reads their bodies.
+    /// The OpenAPI schemas of CustomResourceDefinitions are most of the bytes of many
+    /// charts (argo-cd's 14 MB of CRDs become over 100 MB of parsed values), and no
+    /// security rule reads them.
+    pub metadata_only_kinds: Vec<String>,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            metadata_only_kinds: Vec::new(),
         }
+    }
+}
+
+impl LoadOptions {
+    fn keeps_body(&self, kind: &str) -> bool {
+        !self.metadata_only_kinds.iter().any(|k| k == kind)
     }
 }
 
@@ -234,7 +247,7 @@ fn load_input(input: &Input, options: &LoadOptions) -> Loaded {
             ..Loaded::default()
         };
     }
-    let mut loaded = parse_bytes(&label, &bytes);
+    let mut loaded = parse_bytes_with(&label, &bytes, options);
     loaded.files = 1;
     loaded
 }
@@ -250,6 +263,12 @@ fn too_large(label: &str, size: u64, max: u64) -> Diagnostic {
 
 /// Parses the bytes of one file; the label names it in objects and diagnostics.
 pub fn parse_bytes(label: &str, bytes: &[u8]) -> Loaded {
+    parse_bytes_with(label, bytes, &LoadOptions::default())
+}
+
+/// Like [`parse_bytes`], with the body options of `options` (its size limit is the
+/// caller's business: the bytes are already read).
+pub fn parse_bytes_with(label: &str, bytes: &[u8], options: &LoadOptions) -> Loaded {
     let sniff = &bytes[..bytes.len().min(8192)];
     if sniff.contains(&0) {
         return Loaded {
@@ -261,7 +280,7 @@ pub fn parse_bytes(label: &str, bytes: &[u8]) -> Loaded {
         };
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => parse_str(label, text),
+        Ok(text) => parse_str_with(label, text, options),
         Err(e) => {
             let line = bytes[..e.valid_up_to()]
                 .iter()
@@ -287,6 +306,11 @@ pub fn parse_bytes(label: &str, bytes: &[u8]) -> Loaded {
 
 /// Parses the text of one file (multi-document YAML, or JSON); the label names it.
 pub fn parse_str(label: &str, text: &str) -> Loaded {
+    parse_str_with(label, text, &LoadOptions::default())
+}
+
+/// Like [`parse_str`], with the body options of `options`.
+pub fn parse_str_with(label: &str, text: &str, options: &LoadOptions) -> Loaded {
     let file: Arc<str> = Arc::from(label);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // YAML reads a CRLF line break as LF, but saphyr rejects some multi-line scalars
@@ -300,7 +324,7 @@ pub fn parse_str(label: &str, text: &str) -> Loaded {
     };
     let mut out = Loaded::default();
     for chunk in split_documents(text) {
-        parse_chunk(&file, chunk, &mut out);
+        parse_chunk(&file, chunk, options, &mut out);
     }
     out
 }
@@ -396,7 +420,7 @@ fn has_content(text: &str) -> bool {
     })
 }
 
-fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, out: &mut Loaded) {
+fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, options: &LoadOptions, out: &mut Loaded) {
     let diag = |level, line: Option<u32>, column: Option<u32>, message: String| Diagnostic {
         level,
         file: file.to_string(),
@@ -475,14 +499,21 @@ fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, out: &mut Loaded) {
     // Positions are recorded while parsing: keeping every file's text to parse again on
     // demand (DocSpans::lazy) measured 20 MB more on the manifest corpus than the hashed
     // index, because most documents end up located anyway.
-    let spans = Arc::new(DocSpans::ready(parsed.index));
+    let mut value = parsed.value;
+    let mut index = parsed.index;
+    let keeps_body = options.keeps_body(value.get("kind").and_then(Value::as_str).unwrap_or(""));
+    if !keeps_body {
+        value = metadata_only(value);
+        index = index.restricted_to(&value, ROOT_HASH);
+    }
+    let spans = Arc::new(DocSpans::ready(index));
     let doc = DocumentId {
         file: file.clone(),
         document: chunk.number,
     };
-    match parsed.value {
+    match value {
         Value::Null => {}
-        Value::Object(_) => add_object(parsed.value, String::new(), &doc, &spans, root_pos, out),
+        Value::Object(_) => add_object(value, String::new(), &doc, &spans, root_pos, options, out),
         other => out.diagnostics.push(diag(
             DiagnosticLevel::Error,
             Some(root_pos.line),
@@ -501,6 +532,7 @@ fn add_object(
     doc: &DocumentId,
     spans: &Arc<DocSpans>,
     pos: Pos,
+    options: &LoadOptions,
     out: &mut Loaded,
 ) {
     let kind = value
@@ -531,9 +563,14 @@ fn add_object(
                 });
                 continue;
             }
-            add_object(item, item_prefix, doc, spans, item_pos, out);
+            add_object(item, item_prefix, doc, spans, item_pos, options, out);
         }
         return;
+    }
+    // An item of a `List` shares its document's positions with the other items, so only
+    // its value is reduced; a whole document was reduced with its positions above.
+    if !options.keeps_body(&kind) {
+        value = metadata_only(value);
     }
     let source = crate::object::Source {
         doc: doc.clone(),
@@ -550,6 +587,23 @@ fn add_object(
             column: Some(pos.column),
             message: missing.to_string(),
         }),
+    }
+}
+
+/// The object reduced to `apiVersion`, `kind` and `metadata`: enough for its identity,
+/// labels and annotations (suppressions, selectors), nothing else.
+fn metadata_only(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            let mut kept = serde_json::Map::with_capacity(3);
+            for key in ["apiVersion", "kind", "metadata"] {
+                if let Some(v) = map.remove(key) {
+                    kept.insert(key.to_string(), v);
+                }
+            }
+            Value::Object(kept)
+        }
+        other => other,
     }
 }
 
@@ -607,6 +661,90 @@ fn find_template(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn skimming_crds() -> LoadOptions {
+        LoadOptions {
+            metadata_only_kinds: vec!["CustomResourceDefinition".to_string()],
+            ..LoadOptions::default()
+        }
+    }
+
+    #[test]
+    fn metadata_only_kinds_keep_identity_metadata_and_their_positions() {
+        let text = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+  annotations:
+    kspect.dev/ignore: KSP301
+spec:
+  group: example.com
+  versions:
+  - name: v1
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: kept
+data:
+  a: b
+";
+        let loaded = parse_str_with("c.yaml", text, &skimming_crds());
+        assert_eq!(loaded.objects.len(), 2);
+        let crd = &loaded.objects[0];
+        let keys: Vec<&str> = crd
+            .value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        assert_eq!(keys, ["apiVersion", "kind", "metadata"]);
+        assert_eq!(crd.id.name, "widgets.example.com");
+        assert_eq!(crd.annotation("kspect.dev/ignore"), Some("KSP301"));
+        let name = crd.locate("/metadata/name");
+        assert_eq!((name.line, name.column), (4, 3));
+        assert_eq!(
+            crd.locate("/metadata/annotations/kspect.dev~1ignore").line,
+            6
+        );
+        // The dropped body has no positions left: a pointer into it falls back to the root.
+        let gone = crd.locate("/spec/group");
+        assert_eq!((gone.line, gone.pointer.as_str()), (1, ""));
+        // Other kinds are untouched.
+        let cm = &loaded.objects[1];
+        assert_eq!(cm.get("/data/a").and_then(Value::as_str), Some("b"));
+        assert_eq!(cm.locate("/data/a").line, 17);
+    }
+
+    #[test]
+    fn metadata_only_applies_to_items_of_a_list() {
+        let text = "apiVersion: v1
+kind: List
+items:
+- apiVersion: apiextensions.k8s.io/v1
+  kind: CustomResourceDefinition
+  metadata:
+    name: a.example.com
+  spec:
+    group: example.com
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: s
+  spec:
+    type: NodePort
+";
+        let loaded = parse_str_with("l.yaml", text, &skimming_crds());
+        assert_eq!(loaded.objects.len(), 2);
+        assert!(loaded.objects[0].get("/spec").is_none());
+        assert_eq!(loaded.objects[0].locate("/metadata/name").line, 7);
+        assert_eq!(
+            loaded.objects[1].get("/spec/type").and_then(Value::as_str),
+            Some("NodePort")
+        );
+        assert_eq!(loaded.objects[1].locate("/spec/type").line, 15);
+    }
 
     #[test]
     fn multi_document_with_a_broken_one_in_the_middle() {

@@ -124,6 +124,37 @@ impl SpanIndex {
         }
     }
 
+    /// The positions of just the nodes of `value`, a reduced copy of the node whose
+    /// pointer hash is `base` (see [`pointer_hash`]): what is left when a document's
+    /// body is dropped and only its metadata kept.
+    pub fn restricted_to(&self, value: &serde_json::Value, base: u64) -> SpanIndex {
+        let mut kept: HashMap<u64, Pos, BuildHasherDefault<PassThrough>> = HashMap::default();
+        let mut pending: Vec<(u64, &serde_json::Value)> = vec![(base, value)];
+        let mut token = String::new();
+        while let Some((hash, node)) = pending.pop() {
+            if let Some(&pos) = self.positions.get(&hash) {
+                kept.insert(hash, pos);
+            }
+            match node {
+                serde_json::Value::Object(map) => {
+                    for (key, child) in map {
+                        token.clear();
+                        escape_token_into(&mut token, key);
+                        pending.push((child_hash(hash, &token), child));
+                    }
+                }
+                serde_json::Value::Array(items) => {
+                    for (i, child) in items.iter().enumerate() {
+                        pending.push((child_hash(hash, &i.to_string()), child));
+                    }
+                }
+                _ => {}
+            }
+        }
+        kept.shrink_to_fit();
+        SpanIndex { positions: kept }
+    }
+
     /// Number of indexed fields.
     pub fn len(&self) -> usize {
         self.positions.len()
@@ -200,6 +231,10 @@ pub fn parent_pointer(pointer: &str) -> &str {
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` as RFC 6901 requires.
 pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
+    escape_token_into(pointer, token);
+}
+
+fn escape_token_into(pointer: &mut String, token: &str) {
     for c in token.chars() {
         match c {
             '~' => pointer.push_str("~0"),

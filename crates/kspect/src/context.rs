@@ -41,8 +41,19 @@ pub fn load_config(args: &OutputArgs, registry: &Registry) -> anyhow::Result<Con
 
 /// Loads every path into an inventory.
 pub fn load_inventory(paths: &[PathBuf], args: &OutputArgs) -> Inventory {
+    load_inventory_skimming(paths, args, &[])
+}
+
+/// Like [`load_inventory`], keeping only the identity and metadata of objects of the
+/// `metadata_only` kinds (see [`LoadOptions::metadata_only_kinds`]).
+pub fn load_inventory_skimming(
+    paths: &[PathBuf],
+    args: &OutputArgs,
+    metadata_only: &[&str],
+) -> Inventory {
     let options = LoadOptions {
         max_file_size: args.max_file_size,
+        metadata_only_kinds: metadata_only.iter().map(|k| k.to_string()).collect(),
     };
     Inventory::new(load::load_paths(paths, &options))
 }

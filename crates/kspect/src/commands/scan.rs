@@ -8,11 +8,15 @@ use crate::cli::ScanArgs;
 use crate::context;
 use crate::registry::all_rules;
 
+/// Kinds whose bodies no analyzer of `scan` reads: their objects are still counted,
+/// located and suppressible, but a CRD's OpenAPI schema is not kept in memory.
+pub const BODIES_NOT_READ: &[&str] = &["CustomResourceDefinition"];
+
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     let format: Format = args.out.format.parse()?;
     let registry = all_rules();
     let config = context::load_config(&args.out, &registry)?;
-    let mut inventory = context::load_inventory(&args.paths, &args.out);
+    let mut inventory = context::load_inventory_skimming(&args.paths, &args.out, BODIES_NOT_READ);
     let enabled = |rule: &kspect_core::Rule| registry.is_enabled(&config, rule);
     let mut findings = kspect_posture::check_selected(&inventory, &config, &enabled);
     findings.extend(network_findings(&mut inventory));
@@ -65,4 +69,22 @@ fn network_findings(inventory: &mut kspect_core::Inventory) -> Vec<kspect_core::
         return Vec::new();
     }
     kspect_netpol::checks::check(inventory)
+}
+
+#[cfg(test)]
+mod tests {
+    /// A rule that names a kind among its subjects reads that kind's body: scan must
+    /// then keep it.
+    #[test]
+    fn no_rule_reads_a_kind_whose_body_scan_drops() {
+        for rule in crate::registry::all_rules().rules() {
+            for kind in super::BODIES_NOT_READ {
+                assert!(
+                    !rule.kinds.contains(kind),
+                    "{} reads {kind}, whose body `scan` drops",
+                    rule.id
+                );
+            }
+        }
+    }
 }
