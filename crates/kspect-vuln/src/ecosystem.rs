@@ -117,6 +117,47 @@ impl Ecosystem {
         }
     }
 
+    /// Are this ecosystem's advisories split by distribution release
+    /// (`Debian:12`, `Alpine:v3.19`)? Then a package without a release
+    /// cannot be matched exactly.
+    pub fn is_release_scoped(&self) -> bool {
+        matches!(
+            self,
+            Ecosystem::Debian(_)
+                | Ecosystem::Ubuntu(_)
+                | Ecosystem::Alpine(_)
+                | Ecosystem::RedHat(_)
+                | Ecosystem::RockyLinux(_)
+                | Ecosystem::AlmaLinux(_)
+                | Ecosystem::Suse(_)
+                | Ecosystem::OpenSuse(_)
+                | Ecosystem::Mariner(_)
+                | Ecosystem::AzureLinux(_)
+                | Ecosystem::Fedora(_)
+        )
+    }
+
+    /// The same ecosystem with `release` as its suffix; ecosystems that are
+    /// not split by release (see [`Ecosystem::is_release_scoped`]) are
+    /// returned unchanged.
+    pub fn with_release(&self, release: String) -> Ecosystem {
+        let r = Some(release);
+        match self {
+            Ecosystem::Debian(_) => Ecosystem::Debian(r),
+            Ecosystem::Ubuntu(_) => Ecosystem::Ubuntu(r),
+            Ecosystem::Alpine(_) => Ecosystem::Alpine(r),
+            Ecosystem::RedHat(_) => Ecosystem::RedHat(r),
+            Ecosystem::RockyLinux(_) => Ecosystem::RockyLinux(r),
+            Ecosystem::AlmaLinux(_) => Ecosystem::AlmaLinux(r),
+            Ecosystem::Suse(_) => Ecosystem::Suse(r),
+            Ecosystem::OpenSuse(_) => Ecosystem::OpenSuse(r),
+            Ecosystem::Mariner(_) => Ecosystem::Mariner(r),
+            Ecosystem::AzureLinux(_) => Ecosystem::AzureLinux(r),
+            Ecosystem::Fedora(_) => Ecosystem::Fedora(r),
+            other => other.clone(),
+        }
+    }
+
     /// The ecosystem name without suffix, as OSV spells it.
     pub fn base_name(&self) -> &'static str {
         match self {

@@ -23,14 +23,18 @@
 //!   and a staleness limit (7 days is a sensible default); print
 //!   `per_ecosystem`, `newest_modified`, and `stale_warning` on stderr.
 //! - `kspect vuln TARGET... [--db] [--format] [--fail-on] [--max-cvss]
-//!   [--ignore-unfixed]`: for each target [`inventory::scan_target`]
-//!   (`dir:PATH`, `sbom:FILE`, or a path), report its
-//!   [`inventory::InventoryError`]s (file:line) and go on;
-//!   [`AdvisoryDb::open_existing`]; [`match_packages`] with
-//!   [`MatchOptions`]; render [`MatchReport::findings`] (`table`: id,
-//!   package, version, fixed, severity, cvss, source), or
-//!   [`output::to_json`], or [`output::to_cyclonedx`]. Exit 1 when
-//!   [`MatchReport::gate`] `.failed`, printing its `reasons`.
+//!   [--ignore-unfixed] [--config FILE] [--distro FAMILY/VERSION]`: for each
+//!   target [`inventory::scan_target`] (`dir:PATH`, `sbom:FILE`, or a path),
+//!   report its [`inventory::InventoryError`]s (file:line) and go on;
+//!   optionally [`inventory::distro::apply_distro`];
+//!   [`AdvisoryDb::open_existing`]; [`match_packages`] with [`MatchOptions`]
+//!   (the `.kspect.yaml` exceptions and the day included). The library
+//!   applies the exceptions, drops unfixed findings and decides
+//!   [`MatchReport::gate`] (see [`gate`]); the CLI renders
+//!   [`MatchReport::findings`], or [`output::to_json`], or
+//!   [`output::to_cyclonedx`], explains [`MatchReport::invalid_versions`],
+//!   [`MatchReport::unknown_release`] and [`MatchReport::exceptions`], and
+//!   exits 1 when the gate `.failed`, printing its `reasons`.
 //! - `kspect sbom TARGET --format cyclonedx`: [`inventory::scan_target`] then
 //!   [`output::to_cyclonedx`] with an empty [`MatchReport`].
 //!
@@ -52,7 +56,10 @@ use std::cmp::Ordering;
 pub use advisory::{AdvisoryDb, DbError, DbInfo, ImportReport};
 pub use ecosystem::Ecosystem;
 pub use error::VersionError;
-pub use matcher::{MatchOptions, MatchReport, VulnFinding, match_packages};
+pub use matcher::{
+    Acceptance, ExceptionUse, Gate, MatchOptions, MatchReport, PackageNote, VulnFinding, gate,
+    match_packages,
+};
 pub use range::{Event, Range, RangeType, is_affected};
 pub use version::Scheme;
 

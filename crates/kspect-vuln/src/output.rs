@@ -10,16 +10,27 @@ use serde_json::{Value, json};
 
 use crate::advisory::severity::CvssVersion;
 use crate::inventory::Package;
-use crate::matcher::{MatchReport, VulnFinding};
+use kspect_core::config::VulnException;
+
+use crate::matcher::{Acceptance, MatchReport, PackageNote, VulnFinding};
 
 /// `{"matches": [{"id", "aliases", "ecosystem", "package", "version",
-/// "fixed", "severity", "cvss", "source"}]}`; `source` is `file[:line]`.
+/// "fixed", "severity", "cvss", "source", ...}], ...}`; `source` is
+/// `file[:line]`.
+///
+/// A match accepted by an exception carries `"suppressed"`, one whose
+/// exception has expired `"expired_exception"`, and one of a distribution
+/// package whose release is unknown `"release_unknown": true` with the
+/// advisory `"releases"` that matched. Beside `matches`: `invalid_versions`
+/// and `unknown_release` (packages that could not be matched exactly, with
+/// why), `advisory_problems`, and `unused_exceptions` / `expired_exceptions`
+/// from `.kspect.yaml`.
 pub fn to_json(report: &MatchReport) -> Value {
     let matches: Vec<Value> = report
         .findings
         .iter()
         .map(|f| {
-            json!({
+            let mut m = json!({
                 "id": f.id,
                 "aliases": f.aliases,
                 "ecosystem": f.ecosystem,
@@ -31,10 +42,63 @@ pub fn to_json(report: &MatchReport) -> Value {
                 "source": f.source.as_ref().map(|l| l.to_string()),
                 "references": f.references,
                 "summary": f.summary,
-            })
+            });
+            match &f.acceptance {
+                Some(Acceptance::Accepted(e)) => m["suppressed"] = exception_json(e),
+                Some(Acceptance::Expired(e)) => m["expired_exception"] = exception_json(e),
+                None => {}
+            }
+            if f.release_unknown {
+                m["release_unknown"] = json!(true);
+                m["releases"] = json!(f.releases);
+            }
+            m
         })
         .collect();
-    json!({ "matches": matches })
+    let notes = |list: &[PackageNote]| -> Vec<Value> {
+        list.iter()
+            .map(|n| {
+                json!({
+                    "ecosystem": n.ecosystem,
+                    "package": n.package,
+                    "version": n.version,
+                    "source": n.source.as_ref().map(|l| l.to_string()),
+                    "reason": n.reason,
+                })
+            })
+            .collect()
+    };
+    json!({
+        "matches": matches,
+        "invalid_versions": notes(&report.invalid_versions),
+        "unknown_release": notes(&report.unknown_release),
+        "advisory_problems": report.advisory_problems,
+        "unused_exceptions": report.exceptions.unused.iter().map(exception_json).collect::<Vec<_>>(),
+        "expired_exceptions": report.exceptions.expired.iter().map(|(e, n)| {
+            let mut v = exception_json(e);
+            v["findings"] = json!(n);
+            v
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// Where an exception was written: `file:line`, else the config file's name.
+pub fn exception_location(e: &VulnException) -> String {
+    e.location.as_ref().map_or_else(
+        || kspect_core::config::CONFIG_FILE_NAME.to_owned(),
+        |l| format!("{}:{}", l.file, l.line),
+    )
+}
+
+fn exception_json(e: &VulnException) -> Value {
+    json!({
+        "kind": "config",
+        "id": e.id,
+        "package": e.package,
+        "reason": e.reason,
+        "expires": e.expires.map(|d| d.to_string()),
+        "location": exception_location(e),
+    })
 }
 
 fn cdx_severity(f: &VulnFinding) -> &'static str {
@@ -136,6 +200,19 @@ pub fn to_cyclonedx(packages: &[Package], report: &MatchReport) -> Value {
         });
         if let Some(s) = &f.summary {
             v["description"] = json!(s);
+        }
+        let mut props = Vec::new();
+        if f.release_unknown {
+            props.push(json!({"name": "kspect:release_unknown", "value": format!(
+                "the package names no distribution release; matched against the advisories of release(s) {}",
+                f.releases.join(", ")
+            )}));
+        }
+        if let Some(Acceptance::Accepted(e)) = &f.acceptance {
+            props.push(json!({"name": "kspect:accepted", "value": format!("{} ({})", e.reason, exception_location(e))}));
+        }
+        if !props.is_empty() {
+            v["properties"] = json!(props);
         }
         if let Some(fx) = &f.fixed {
             v["recommendation"] = json!(format!("Upgrade {} to {fx} or later.", f.package));

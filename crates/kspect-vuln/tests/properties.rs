@@ -130,3 +130,57 @@ proptest! {
         let _ = s.parse::<kspect_vuln::Ecosystem>();
     }
 }
+
+/// Distribution releases: what the normalizer gives back is a fixed point,
+/// no input makes it panic, and a package's purl carries its release intact
+/// (what `kspect sbom` writes, `kspect vuln sbom:` reads back the same).
+mod distro_release {
+    use kspect_vuln::Ecosystem;
+    use kspect_vuln::inventory::distro::{normalize_release, release_from_qualifier};
+    use kspect_vuln::inventory::{Package, Purl};
+    use proptest::prelude::*;
+
+    const BASES: [&str; 7] = [
+        "Debian",
+        "Ubuntu",
+        "Alpine",
+        "Rocky Linux",
+        "AlmaLinux",
+        "Mariner",
+        "Fedora",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn normalizing_is_idempotent(
+            b in 0usize..BASES.len(),
+            raw in "(v?[0-9]{1,3}(\\.[0-9]{1,3}){0,3}|[a-z]{3,9}|\\PC{0,12})",
+        ) {
+            let base = BASES[b];
+            if let Some(r) = normalize_release(base, &raw) {
+                prop_assert_eq!(normalize_release(base, &r), Some(r.clone()));
+            }
+            let _ = release_from_qualifier(base, &raw);
+        }
+
+        #[test]
+        fn purls_keep_the_release(
+            kind in 0usize..3,
+            major in 1u32..40,
+            minor in 0u32..30,
+            name in "[a-z][a-z0-9+.-]{0,12}",
+            version in "[0-9]{1,3}\\.[0-9]{1,3}(-r[0-9]{1,2})?",
+        ) {
+            let eco = match kind {
+                0 => Ecosystem::Debian(Some(major.to_string())),
+                1 => Ecosystem::Ubuntu(Some(format!("{major}.{minor:02}"))),
+                _ => Ecosystem::Alpine(Some(format!("v{major}.{minor}"))),
+            };
+            let p = Package::new(eco.clone(), name.clone(), version, None);
+            let back = Purl::parse(&p.purl()).and_then(|u| u.to_ecosystem());
+            prop_assert_eq!(back, Some((eco, name)));
+        }
+    }
+}

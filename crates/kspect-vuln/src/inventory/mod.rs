@@ -12,6 +12,7 @@
 
 mod cargo;
 mod composer;
+pub mod distro;
 mod golang;
 mod maven;
 mod npm;
@@ -30,6 +31,7 @@ use thiserror::Error;
 
 use crate::ecosystem::Ecosystem;
 
+pub use distro::Distro;
 pub use sbom::Purl;
 
 /// One package found in an inventory source.
@@ -372,7 +374,9 @@ fn parse_str_in(
 /// Inventory of a file or folder. Folders are walked (skipping `.git`,
 /// `node_modules`, `vendor` and `target`, whose contents are not the
 /// project's declared dependencies); every recognised file is parsed. A file
-/// that fails is reported in the second list and the walk goes on.
+/// that fails is reported in the second list and the walk goes on. A folder
+/// with an `etc/os-release` gives its release to the distribution packages
+/// found in it that name none (see [`distro`]).
 pub fn scan_path(path: &Path, options: &ParseOptions) -> (Vec<Package>, Vec<InventoryError>) {
     let mut packages = Vec::new();
     let mut errors = Vec::new();
@@ -392,6 +396,13 @@ pub fn scan_path(path: &Path, options: &ParseOptions) -> (Vec<Package>, Vec<Inve
             Ok(p) => packages.extend(p),
             Err(e) => errors.push(e),
         }
+    }
+    // A root file system's os-release names the release of the OS packages
+    // found in it (an SBOM's own distro data, already applied, wins).
+    if path.is_dir()
+        && let Some(d) = distro::os_release_in(path)
+    {
+        distro::apply_distro(&mut packages, &d);
     }
     (packages, errors)
 }

@@ -10,6 +10,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::Value;
 
+use super::distro::{self, Distro};
 use super::text::{line_at, parse_json, s};
 use super::{InventoryError, Package, loc};
 use crate::ecosystem::Ecosystem;
@@ -117,11 +118,11 @@ impl Purl {
             Some(n) => format!("{n}{sep}{}", self.name),
             None => self.name.clone(),
         };
-        // `distro=debian-12` / `alpine-3.19` -> release suffix
-        let release = |prefix: &str| {
+        // `distro=debian-12.4`, `bookworm`, `alpine-3.19.1`, Trivy's bare
+        // `3.19.1`: the release suffix, as OSV spells it.
+        let release = |base: &str| {
             self.qualifier("distro")
-                .and_then(|d| d.strip_prefix(prefix))
-                .map(|r| r.trim_start_matches('-').to_owned())
+                .and_then(|d| distro::release_from_qualifier(base, d))
         };
         Some(match self.kind.as_str() {
             "cargo" => (Ecosystem::CratesIo, self.name.clone()),
@@ -135,19 +136,13 @@ impl Purl {
             "hex" => (Ecosystem::Hex, self.name.clone()),
             "pub" => (Ecosystem::Pub, self.name.clone()),
             "deb" => match ns {
-                Some("ubuntu") => (Ecosystem::Ubuntu(release("ubuntu")), self.name.clone()),
-                _ => (Ecosystem::Debian(release("debian")), self.name.clone()),
+                Some("ubuntu") => (Ecosystem::Ubuntu(release("Ubuntu")), self.name.clone()),
+                _ => (Ecosystem::Debian(release("Debian")), self.name.clone()),
             },
             "apk" => match ns {
                 Some("wolfi") => (Ecosystem::Wolfi, self.name.clone()),
                 Some("chainguard") => (Ecosystem::Chainguard, self.name.clone()),
-                _ => (
-                    Ecosystem::Alpine(release("alpine").map(|r| {
-                        let mm: Vec<&str> = r.split('.').take(2).collect();
-                        format!("v{}", mm.join("."))
-                    })),
-                    self.name.clone(),
-                ),
+                _ => (Ecosystem::Alpine(release("Alpine")), self.name.clone()),
             },
             "rpm" => {
                 let eco = match ns {
@@ -159,6 +154,10 @@ impl Purl {
                     Some("azurelinux") => Ecosystem::AzureLinux(None),
                     Some("fedora") => Ecosystem::Fedora(None),
                     _ => Ecosystem::RedHat(None),
+                };
+                let eco = match release(eco.base_name()) {
+                    Some(r) => eco.with_release(r),
+                    None => eco,
                 };
                 (eco, self.name.clone())
             }
@@ -266,7 +265,12 @@ pub(crate) fn cyclonedx_json(text: &str, file: &Path) -> Result<Vec<Package>, In
                 .rev(),
         );
     }
+    let mut oses = Vec::new();
+    if let Some(meta) = doc.value.get("metadata").and_then(|m| m.get("component")) {
+        oses.extend(cdx_os(meta));
+    }
     while let Some((ptr, c)) = stack.pop() {
+        oses.extend(cdx_os(c));
         if let Some(purl) = s(c.get("purl")) {
             if let Some(p) = from_purl(purl, file, doc.line(&ptr)) {
                 out.push(p);
@@ -281,7 +285,21 @@ pub(crate) fn cyclonedx_json(text: &str, file: &Path) -> Result<Vec<Package>, In
             );
         }
     }
+    distro::apply_os_components(&mut out, &oses);
     Ok(out)
+}
+
+/// A CycloneDX `operating-system` component as a distro (Trivy writes the
+/// scanned image's OS so: `{"type": "operating-system", "name": "debian",
+/// "version": "12.4"}`).
+fn cdx_os(c: &Value) -> Option<Distro> {
+    if s(c.get("type")) != Some("operating-system") {
+        return None;
+    }
+    Some(Distro {
+        family: s(c.get("name"))?.to_ascii_lowercase(),
+        version: s(c.get("version"))?.to_owned(),
+    })
 }
 
 pub(crate) fn spdx_json(text: &str, file: &Path) -> Result<Vec<Package>, InventoryError> {
@@ -294,6 +312,7 @@ pub(crate) fn spdx_json(text: &str, file: &Path) -> Result<Vec<Package>, Invento
         ));
     }
     let mut out = Vec::new();
+    let mut oses = Vec::new();
     for (i, pkg) in doc
         .value
         .get("packages")
@@ -302,6 +321,15 @@ pub(crate) fn spdx_json(text: &str, file: &Path) -> Result<Vec<Package>, Invento
         .flatten()
         .enumerate()
     {
+        // Trivy and Syft mark the image's OS with this purpose.
+        if s(pkg.get("primaryPackagePurpose")) == Some("OPERATING-SYSTEM")
+            && let (Some(name), Some(version)) = (s(pkg.get("name")), s(pkg.get("versionInfo")))
+        {
+            oses.push(Distro {
+                family: name.to_ascii_lowercase(),
+                version: version.to_owned(),
+            });
+        }
         let refs = pkg.get("externalRefs").and_then(Value::as_array);
         let purl = refs.into_iter().flatten().find_map(|r| {
             (s(r.get("referenceType")) == Some("purl"))
@@ -314,14 +342,24 @@ pub(crate) fn spdx_json(text: &str, file: &Path) -> Result<Vec<Package>, Invento
             }
         }
     }
+    distro::apply_os_components(&mut out, &oses);
     Ok(out)
+}
+
+/// An open `<component>` of a CycloneDX XML document.
+struct XmlComponent {
+    line: u32,
+    os: bool,
+    name: Option<String>,
+    version: Option<String>,
 }
 
 pub(crate) fn cyclonedx_xml(text: &str, file: &Path) -> Result<Vec<Package>, InventoryError> {
     let mut reader = Reader::from_str(text);
     let mut out = Vec::new();
     let mut path: Vec<String> = Vec::new();
-    let mut component_line: Vec<u32> = Vec::new();
+    let mut open: Vec<XmlComponent> = Vec::new();
+    let mut oses = Vec::new();
     let mut saw_bom = false;
     loop {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
@@ -343,25 +381,57 @@ pub(crate) fn cyclonedx_xml(text: &str, file: &Path) -> Result<Vec<Package>, Inv
                     saw_bom = true;
                 }
                 if name == "component" {
-                    component_line.push(line_at(text, pos));
+                    let os = e.attributes().flatten().any(|a| {
+                        a.key.local_name().as_ref() == b"type"
+                            && a.value.as_ref() == b"operating-system"
+                    });
+                    open.push(XmlComponent {
+                        line: line_at(text, pos),
+                        os,
+                        name: None,
+                        version: None,
+                    });
                 }
                 path.push(name);
             }
-            // The guard pops on every end tag; only a component's pops its line.
+            // The guard pops on every end tag; only a component's closes one.
             Event::End(_) if path.pop().as_deref() == Some("component") => {
-                component_line.pop();
+                if let Some(XmlComponent {
+                    os: true,
+                    name: Some(family),
+                    version: Some(version),
+                    ..
+                }) = open.pop()
+                {
+                    oses.push(Distro {
+                        family: family.to_ascii_lowercase(),
+                        version,
+                    });
+                }
             }
-            Event::Text(t)
-                if path.last().map(String::as_str) == Some("purl")
-                    && path.len() >= 2
-                    && path[path.len() - 2] == "component" =>
-            {
-                let purl = t.decode().map(|c| c.trim().to_owned()).unwrap_or_default();
-                let purl = quick_xml::escape::unescape(&purl)
+            Event::Text(t) if path.len() >= 2 && path[path.len() - 2] == "component" => {
+                let raw = t.decode().map(|c| c.trim().to_owned()).unwrap_or_default();
+                let value = quick_xml::escape::unescape(&raw)
                     .map(|c| c.into_owned())
-                    .unwrap_or(purl);
-                if let Some(p) = from_purl(&purl, file, component_line.last().copied()) {
-                    out.push(p);
+                    .unwrap_or(raw);
+                match path.last().map(String::as_str) {
+                    Some("purl") => {
+                        let line = open.last().map(|c| c.line);
+                        if let Some(p) = from_purl(&value, file, line) {
+                            out.push(p);
+                        }
+                    }
+                    Some("name") => {
+                        if let Some(c) = open.last_mut() {
+                            c.name = Some(value);
+                        }
+                    }
+                    Some("version") => {
+                        if let Some(c) = open.last_mut() {
+                            c.version = Some(value);
+                        }
+                    }
+                    _ => {}
                 }
             }
             Event::Eof => break,
@@ -371,5 +441,6 @@ pub(crate) fn cyclonedx_xml(text: &str, file: &Path) -> Result<Vec<Package>, Inv
     if !saw_bom {
         return Err(InventoryError::new(file, None, "no <bom> element"));
     }
+    distro::apply_os_components(&mut out, &oses);
     Ok(out)
 }

@@ -26,7 +26,8 @@ use kspect_core::config::VulnException;
 use kspect_core::finding::{Suppression, sort_findings};
 use kspect_core::load::{Diagnostic, DiagnosticLevel};
 use kspect_core::{Finding, Reference, Rule, Severity};
-use kspect_vuln::inventory::{self, InventoryError, Package, ParseOptions};
+use kspect_vuln::inventory::{self, Distro, InventoryError, Package, ParseOptions};
+use kspect_vuln::matcher::{Acceptance, PackageNote};
 use kspect_vuln::{AdvisoryDb, Ecosystem, MatchOptions, MatchReport, VulnFinding, output};
 
 // ---------------------------------------------------------------------------------------
@@ -102,6 +103,15 @@ pub struct VulnScanArgs {
     /// Leave out vulnerabilities that no release fixes yet.
     #[arg(long)]
     pub ignore_unfixed: bool,
+    /// Configuration file with accepted vulnerabilities (`vulnerabilities:`); default:
+    /// `.kspect.yaml` in the current directory or a parent.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The distribution release of OS packages whose input names none (no purl `distro`
+    /// qualifier, no operating-system component, no os-release): FAMILY/VERSION, e.g.
+    /// `debian/12`, `alpine/3.19`, `ubuntu/22.04`.
+    #[arg(long, value_name = "FAMILY/VERSION", value_parser = parse_distro)]
+    pub distro: Option<Distro>,
     /// Print only the report and errors: no warnings, no gate explanation.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -196,6 +206,19 @@ pub fn run_sbom(args: SbomArgs) -> anyhow::Result<u8> {
         writeln!(err, "kspect: error: {e}")?;
     }
     Ok(super::exit_status(false, !errors.is_empty()))
+}
+
+fn parse_distro(s: &str) -> Result<Distro, String> {
+    let d = Distro::parse(s)
+        .ok_or_else(|| format!("{s:?} is not FAMILY/VERSION (e.g. debian/12, alpine/3.19)"))?;
+    if inventory::distro::family_base(&d.family).is_none() {
+        return Err(format!(
+            "unknown distribution {:?} (expected debian, ubuntu, alpine, rocky, almalinux, \
+             mariner, azurelinux, fedora, rhel, sles or opensuse)",
+            d.family
+        ));
+    }
+    Ok(d)
 }
 
 fn parse_cvss_limit(s: &str) -> Result<f64, String> {
@@ -646,39 +669,31 @@ fn run_scan(args: VulnScanArgs) -> anyhow::Result<u8> {
             )?;
         }
     }
+    let mut packages = packages;
+    if let Some(d) = &args.distro {
+        inventory::distro::apply_distro(&mut packages, d);
+    }
     let options = MatchOptions {
         ignore_unfixed: args.ignore_unfixed,
         max_cvss: args.max_cvss,
         fail_on: args.fail_on,
+        exceptions: vuln_exceptions(args.config.as_deref(), args.quiet)?,
+        today: Some(crate::context::today()),
     };
-    let mut report = kspect_vuln::match_packages(&db, &packages, &options)?;
-    let accepted = accepted_vulnerabilities(&report.findings, args.quiet)?;
-    // The library's gate saw every finding; an accepted one must no longer fail it.
-    report.gate = gate(&report.findings, &accepted, &options);
-    if !args.quiet {
-        for (f, e) in report.findings.iter().zip(&accepted) {
-            if let Some(Acceptance::Expired(x)) = e {
-                writeln!(
-                    err,
-                    "kspect: warning: {}: the exception for {} ({}) expired on {}: {} in {} {} is reported again",
-                    location_text(x),
-                    x.id,
-                    x.reason,
-                    x.expires.map(|d| d.to_string()).unwrap_or_default(),
-                    f.id,
-                    f.package,
-                    f.version
-                )?;
-            }
-        }
+    // Matching, exceptions, --ignore-unfixed and the gate are the library's; this
+    // function only renders and explains.
+    let report = kspect_vuln::match_packages(&db, &packages, &options)?;
+    // The table shows these itself (warnings, KSP002/KSP003 results); with the other
+    // formats the document may go to a file, and the person running the command still
+    // deserves to see them.
+    if !args.quiet && args.format != "table" {
+        warn_about_matching(&mut err, &report)?;
     }
 
     let mut out = open_output(args.output.as_deref())?;
     match args.format.as_str() {
         "json" => {
-            let mut doc = output::to_json(&report);
-            mark_json(&mut doc, &accepted);
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            serde_json::to_writer_pretty(&mut out, &output::to_json(&report))?;
             writeln!(out)?;
         }
         "cyclonedx" => {
@@ -687,9 +702,7 @@ fn run_scan(args: VulnScanArgs) -> anyhow::Result<u8> {
         }
         other => {
             let format: kspect_report::Format = other.parse()?;
-            render_findings(
-                format, &args, &report, &accepted, &packages, &errors, &mut out,
-            )?;
+            render_findings(format, &args, &report, &packages, &errors, &mut out)?;
         }
     }
     out.flush()?;
@@ -716,12 +729,110 @@ fn run_scan(args: VulnScanArgs) -> anyhow::Result<u8> {
     Ok(super::exit_status(report.gate.failed, !errors.is_empty()))
 }
 
+/// What the matcher could not do exactly, and what the exceptions did, on stderr: every
+/// package whose version its ecosystem rejects (file:line, name, version, why), one line
+/// per file and ecosystem for distribution packages without a release, advisories that
+/// could not be evaluated, and expired and unused exceptions.
+fn warn_about_matching(err: &mut dyn Write, report: &MatchReport) -> anyhow::Result<()> {
+    for n in &report.invalid_versions {
+        writeln!(
+            err,
+            "kspect: warning: {}: {} {} ({}) not matched by range: {}",
+            n.source
+                .as_ref()
+                .map_or_else(|| "(no file)".to_owned(), |l| l.to_string()),
+            n.package,
+            n.version,
+            n.ecosystem,
+            n.reason
+        )?;
+    }
+    for (where_, eco, count) in unknown_release_groups(&report.unknown_release) {
+        writeln!(
+            err,
+            "kspect: warning: {where_}: {count} {eco} package(s) name no release: matched against \
+             the advisories of every {eco} release, so some findings may not apply (give the \
+             release with --distro FAMILY/VERSION)"
+        )?;
+    }
+    for p in &report.advisory_problems {
+        writeln!(
+            err,
+            "kspect: warning: advisory {} cannot be evaluated for {} ({}): {}",
+            p.advisory, p.package, p.ecosystem, p.message
+        )?;
+    }
+    for (x, hits) in &report.exceptions.expired {
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| matches!(&f.acceptance, Some(Acceptance::Expired(e)) if e == x))
+        {
+            writeln!(
+                err,
+                "kspect: warning: {}: the exception for {} ({}) expired on {}: {} in {} {} is reported again",
+                output::exception_location(x),
+                x.id,
+                x.reason,
+                x.expires.map(|d| d.to_string()).unwrap_or_default(),
+                f.id,
+                f.package,
+                f.version
+            )?;
+        }
+        if *hits == 0 {
+            writeln!(
+                err,
+                "kspect: warning: {}: the exception for {} ({}) expired on {}",
+                output::exception_location(x),
+                x.id,
+                x.reason,
+                x.expires.map(|d| d.to_string()).unwrap_or_default(),
+            )?;
+        }
+    }
+    for x in &report.exceptions.unused {
+        writeln!(
+            err,
+            "kspect: warning: {}: {}",
+            output::exception_location(x),
+            unused_message(x)
+        )?;
+    }
+    Ok(())
+}
+
+/// Unknown-release packages counted per declaring file and ecosystem.
+fn unknown_release_groups(notes: &[PackageNote]) -> Vec<(String, String, usize)> {
+    let mut groups: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for n in notes {
+        let file = n
+            .source
+            .as_ref()
+            .map_or_else(|| "(no file)".to_owned(), |l| l.file.display().to_string());
+        *groups.entry((file, n.ecosystem.clone())).or_default() += 1;
+    }
+    groups.into_iter().map(|((f, e), n)| (f, e, n)).collect()
+}
+
+fn unused_message(x: &VulnException) -> String {
+    format!(
+        "the exception for {}{} ({}) matches no finding: remove it, or it will silently \
+         accept this vulnerability if it ever appears",
+        x.id,
+        x.package
+            .as_deref()
+            .map(|p| format!(" in {p}"))
+            .unwrap_or_default(),
+        x.reason
+    )
+}
+
 /// The findings through the shared reporters (table, SARIF, JUnit).
 fn render_findings(
     format: kspect_report::Format,
     args: &VulnScanArgs,
     report: &MatchReport,
-    accepted: &[Option<Acceptance>],
     packages: &[Package],
     errors: &[InventoryError],
     out: &mut dyn Write,
@@ -730,17 +841,18 @@ fn render_findings(
     let mut findings: Vec<Finding> = report
         .findings
         .iter()
-        .zip(accepted)
-        .map(|(v, a)| {
+        .map(|v| {
             let mut f = to_finding(v, &mut lines);
-            if let Some(Acceptance::Suppressed(x)) = a {
+            if let Some(Acceptance::Accepted(x)) = &v.acceptance {
                 f.suppressed = Some(suppression(x));
             }
             f
         })
         .collect();
+    findings.extend(exception_findings(report));
     sort_findings(&mut findings);
-    let diagnostics: Vec<Diagnostic> = errors.iter().map(diagnostic).collect();
+    let mut diagnostics: Vec<Diagnostic> = errors.iter().map(diagnostic).collect();
+    diagnostics.extend(matching_diagnostics(report));
     let files: BTreeSet<&Path> = packages
         .iter()
         .filter_map(|p| p.location.as_ref().map(|l| l.file.as_path()))
@@ -770,61 +882,31 @@ fn render_findings(
 // Accepted vulnerabilities (`vulnerabilities:` in .kspect.yaml)
 // ---------------------------------------------------------------------------------------
 
-/// What an exception in `.kspect.yaml` does to one finding.
-#[derive(Debug, Clone)]
-enum Acceptance {
-    /// Accepted: kept, marked, and out of the gate.
-    Suppressed(VulnException),
-    /// Accepted once, but past its `expires`: reported again, and said so.
-    Expired(VulnException),
-}
-
-/// The exception that applies to each finding (index for index), from `.kspect.yaml`
-/// found from the current directory upwards. A live exception wins over an expired one.
-fn accepted_vulnerabilities(
-    findings: &[VulnFinding],
-    quiet: bool,
-) -> anyhow::Result<Vec<Option<Acceptance>>> {
-    let path = std::env::current_dir()
-        .ok()
-        .and_then(|d| kspect_core::config::discover(&d));
-    let exceptions = match path {
-        None => Vec::new(),
-        Some(path) => match kspect_core::config::load_config(&path) {
-            Ok((config, warnings)) => {
-                if !quiet {
-                    crate::context::print_diagnostics(&warnings);
-                }
-                config.vuln_exceptions
-            }
-            Err(errors) => {
-                crate::context::print_diagnostics(&errors);
-                bail!("invalid configuration in {}", path.display())
-            }
-        },
+/// The accepted vulnerabilities of `--config FILE`, or of `.kspect.yaml` found from the
+/// current directory upwards; none without a file. A configuration error stops the scan:
+/// a half-read list of accepted risks would silently change the verdict.
+fn vuln_exceptions(flag: Option<&Path>, quiet: bool) -> anyhow::Result<Vec<VulnException>> {
+    let path = match flag {
+        Some(p) => Some(p.to_path_buf()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| kspect_core::config::discover(&d)),
     };
-    let today = crate::context::today();
-    Ok(findings
-        .iter()
-        .map(|f| {
-            let covering = || {
-                exceptions
-                    .iter()
-                    .filter(|e| e.covers(&f.id, f.aliases.iter().map(String::as_str), &f.package))
-            };
-            covering()
-                .find(|e| !e.is_expired(today))
-                .map(|e| Acceptance::Suppressed(e.clone()))
-                .or_else(|| covering().next().map(|e| Acceptance::Expired(e.clone())))
-        })
-        .collect())
-}
-
-fn location_text(e: &VulnException) -> String {
-    e.location.as_ref().map_or_else(
-        || kspect_core::config::CONFIG_FILE_NAME.to_owned(),
-        |l| format!("{}:{}", l.file, l.line),
-    )
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
+    match kspect_core::config::load_config(&path) {
+        Ok((config, warnings)) => {
+            if !quiet {
+                crate::context::print_diagnostics(&warnings);
+            }
+            Ok(config.vuln_exceptions)
+        }
+        Err(errors) => {
+            crate::context::print_diagnostics(&errors);
+            bail!("invalid configuration in {}", path.display())
+        }
+    }
 }
 
 fn suppression(e: &VulnException) -> Suppression {
@@ -835,58 +917,71 @@ fn suppression(e: &VulnException) -> Suppression {
     }
 }
 
-/// The `--format json` matches with `suppressed` (an accepted risk) or
-/// `expired_exception` (an acceptance that no longer holds) where they apply.
-fn mark_json(doc: &mut serde_json::Value, accepted: &[Option<Acceptance>]) {
-    let Some(matches) = doc.get_mut("matches").and_then(|m| m.as_array_mut()) else {
-        return;
-    };
-    for (m, a) in matches.iter_mut().zip(accepted) {
-        let (key, e) = match a {
-            Some(Acceptance::Suppressed(e)) => ("suppressed", e),
-            Some(Acceptance::Expired(e)) => ("expired_exception", e),
-            None => continue,
-        };
-        m[key] = serde_json::json!({
-            "kind": "config",
-            "id": e.id,
-            "reason": e.reason,
-            "expires": e.expires.map(|d| d.to_string()),
-            "location": location_text(e),
-        });
+/// Unused exceptions as KSP002 and expired ones as KSP003, located at the exception in
+/// the configuration file, as `kspect scan` reports its own exceptions.
+fn exception_findings(report: &MatchReport) -> Vec<Finding> {
+    use kspect_core::suppress::{EXPIRED_EXCEPTION, UNUSED_SUPPRESSION};
+    let mut out = Vec::new();
+    for x in &report.exceptions.unused {
+        out.push(Finding::general(
+            &UNUSED_SUPPRESSION,
+            x.location.clone(),
+            unused_message(x),
+        ));
     }
+    for (x, hits) in &report.exceptions.expired {
+        out.push(Finding::general(
+            &EXPIRED_EXCEPTION,
+            x.location.clone(),
+            format!(
+                "the exception for {} expired on {} ({}); it no longer accepts {hits} finding(s)",
+                x.id,
+                x.expires.map(|d| d.to_string()).unwrap_or_default(),
+                x.reason
+            ),
+        ));
+    }
+    out
 }
 
-/// The library's gate (`--fail-on`, `--max-cvss`) over the findings no exception accepts.
-fn gate(
-    findings: &[VulnFinding],
-    accepted: &[Option<Acceptance>],
-    options: &MatchOptions,
-) -> kspect_vuln::matcher::Gate {
-    let mut g = kspect_vuln::matcher::Gate::default();
-    for (f, a) in findings.iter().zip(accepted) {
-        if matches!(a, Some(Acceptance::Suppressed(_))) {
-            continue;
-        }
-        if let (Some(limit), Some(sev)) = (options.fail_on, f.severity)
-            && sev >= limit
-        {
-            g.reasons.push(format!(
-                "{} in {} {}: severity {sev} >= {limit}",
-                f.id, f.package, f.version
-            ));
-        }
-        if let (Some(max), Some(score)) = (options.max_cvss, f.cvss)
-            && score > max
-        {
-            g.reasons.push(format!(
-                "{} in {} {}: CVSS {score:.1} > {max:.1}",
-                f.id, f.package, f.version
-            ));
-        }
+/// Packages that could not be matched exactly, as warnings in the report.
+fn matching_diagnostics(report: &MatchReport) -> Vec<Diagnostic> {
+    let warn = |file: String, line: Option<u32>, message: String| Diagnostic {
+        level: DiagnosticLevel::Warning,
+        file,
+        document: None,
+        line,
+        column: None,
+        message,
+    };
+    let mut out: Vec<Diagnostic> = report
+        .invalid_versions
+        .iter()
+        .map(|n| {
+            warn(
+                n.source
+                    .as_ref()
+                    .map_or_else(String::new, |l| l.file.display().to_string()),
+                n.source.as_ref().and_then(|l| l.line),
+                format!(
+                    "{} {} ({}) not matched by range: {}",
+                    n.package, n.version, n.ecosystem, n.reason
+                ),
+            )
+        })
+        .collect();
+    for (file, eco, count) in unknown_release_groups(&report.unknown_release) {
+        out.push(warn(
+            file,
+            None,
+            format!(
+                "{count} {eco} package(s) name no release: matched against the advisories of \
+                 every {eco} release, so some findings may not apply (give the release with \
+                 --distro FAMILY/VERSION)"
+            ),
+        ));
     }
-    g.failed = !g.reasons.is_empty();
-    g
+    out
 }
 
 /// Lines of the files findings point at, read once each, to place the caret on the
@@ -967,6 +1062,13 @@ fn to_finding(v: &VulnFinding, lines: &mut LineCache) -> Finding {
         (None, Some(score)) => format!("CVSS {score:.1}"),
         (None, None) => "no severity given by the advisory".to_owned(),
     };
+    if v.release_unknown {
+        evidence.push_str(&format!(
+            "\nthe package names no distribution release: matched against the advisories of \
+             release(s) {}; it may not apply to the release installed (--distro FAMILY/VERSION)",
+            v.releases.join(", ")
+        ));
+    }
     if !v.aliases.is_empty() {
         evidence.push_str(&format!("\nalso known as {}", v.aliases.join(", ")));
     }
