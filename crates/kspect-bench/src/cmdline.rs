@@ -13,8 +13,7 @@ use serde::Serialize;
 pub struct Origin {
     /// The node path (or `/proc/PID/cmdline`, `docker inspect` ...).
     pub file: String,
-    /// 1-based line, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// 1-based line, when known (`null` otherwise: a whole file, `/proc/PID/cmdline`).
     pub line: Option<u32>,
 }
 

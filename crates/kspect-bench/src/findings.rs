@@ -5,9 +5,14 @@
 //! Docker); the CIS recommendation number of each finding is in its message and its
 //! references.
 
+use std::path::Path;
+use std::sync::Arc;
+
+use kspect_core::Location;
 use kspect_core::rule::RefKind;
 use kspect_core::{Finding, Reference, Rule, Severity};
 
+use crate::cmdline::Origin;
 use crate::result::{CheckResult, Report, Status};
 
 macro_rules! rule {
@@ -269,18 +274,29 @@ fn rule_for(r: &CheckResult) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
 }
 
-/// One finding per FAIL result.
+/// One finding per FAIL result, located at the node paths of the report.
 pub fn findings(report: &Report) -> Vec<Finding> {
+    findings_under(report, None)
+}
+
+/// One finding per FAIL result. With `root` (the `--root` directory), node paths are
+/// located under it, so that SARIF viewers open (and snippets come from) the node's
+/// copy rather than the machine running kspect; `--manifests` paths are kept as given.
+pub fn findings_under(report: &Report, root: Option<&Path>) -> Vec<Finding> {
     report
         .checks
         .iter()
         .filter(|r| r.status == Status::Fail)
         .filter_map(|r| {
             let rule = rule_for(r)?;
-            let mut f =
-                Finding::general(rule, None, format!("{} {}: {}", r.id, r.title, r.evidence))
-                    .with_evidence(r.evidence.clone())
-                    .with_remediation(r.remediation.clone());
+            let location = r.source.as_ref().map(|o| location(r, o, root));
+            let mut f = Finding::general(
+                rule,
+                location,
+                format!("{} {}: {}", r.id, r.title, r.evidence),
+            )
+            .with_evidence(r.evidence.clone())
+            .with_remediation(r.remediation.clone());
             f.references.to_mut().push(Reference {
                 kind: RefKind::Cis,
                 id: leak_free_id(&r.id),
@@ -292,6 +308,25 @@ pub fn findings(report: &Report) -> Vec<Finding> {
             Some(f)
         })
         .collect()
+}
+
+/// A result's source as a finding location. A file without a line gets line 0, which
+/// the reporters show as the whole file (no region).
+fn location(r: &CheckResult, o: &Origin, root: Option<&Path>) -> Location {
+    let file = match root {
+        Some(root) if r.target != "policies" && o.file.starts_with('/') => root
+            .join(o.file.trim_start_matches('/'))
+            .display()
+            .to_string(),
+        _ => o.file.clone(),
+    };
+    Location {
+        file: Arc::from(file),
+        document: 1,
+        line: o.line.unwrap_or(0),
+        column: u32::from(o.line.is_some()),
+        pointer: String::new(),
+    }
 }
 
 /// `Reference::id` is `&'static str`; the recommendation numbers all come from the

@@ -19,6 +19,7 @@ pub mod findings;
 pub mod fs;
 pub mod kbtest;
 pub mod node;
+pub mod policies;
 pub mod render;
 pub mod result;
 pub mod systemd;

@@ -8,13 +8,16 @@
 //! kube-bench mistakes listed in CHECKS.md. When the two disagree, the result carries
 //! kube-bench's status and the reason.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::benchmark::{self, Benchmark, Choice};
 use crate::checks::{self, Audit, CheckDef, Files, Item, Op, Target};
-use crate::cmdline::{flag_bool_text, parse_go_bool, parse_go_duration};
+use crate::cmdline::{Origin, flag_bool_text, parse_go_bool, parse_go_duration};
 use crate::facts::{Component, ConfigFile, KUBELET_CONFIG_CANDIDATES, NodeFacts, Process};
 use crate::kbtest;
+use crate::policies::{self, ClusterObjects};
 use crate::result::{CheckResult, Report, Status};
 
 /// What to run.
@@ -26,6 +29,8 @@ pub struct NodeOptions {
     pub targets: Option<Vec<Target>>,
     /// `--check`: only these IDs (empty: all).
     pub checks: Vec<String>,
+    /// `--manifests`: cluster objects that decide the policy checks of section 5.
+    pub manifests: Option<Arc<ClusterObjects>>,
 }
 
 impl Default for NodeOptions {
@@ -34,6 +39,7 @@ impl Default for NodeOptions {
             benchmark: Choice::Auto,
             targets: None,
             checks: Vec::new(),
+            manifests: None,
         }
     }
 }
@@ -99,7 +105,9 @@ pub fn run(facts: &NodeFacts, opts: &NodeOptions) -> Report {
     };
     let mut notes = facts.notes.clone();
     notes.extend(note);
-    let ctx = Ctx::new(facts);
+    let mut ctx = Ctx::new(facts);
+    ctx.benchmark = bench;
+    ctx.policy = opts.manifests.as_deref();
     let results = checks::checks(bench)
         .filter(|c| targets.contains(&c.target))
         .filter(|c| opts.checks.is_empty() || opts.checks.iter().any(|id| id == c.id))
@@ -122,6 +130,10 @@ struct Ctx<'f, 'a> {
     kubelet_config: Option<&'f ConfigFile>,
     /// The config file kube-bench's `cat $kubeletconf` reads.
     kb_kubelet_config: Option<ConfigFile>,
+    /// The benchmark run.
+    benchmark: Benchmark,
+    /// Cluster objects for section 5 (`--manifests`).
+    policy: Option<&'f ClusterObjects>,
 }
 
 impl<'f, 'a> Ctx<'f, 'a> {
@@ -140,6 +152,8 @@ impl<'f, 'a> Ctx<'f, 'a> {
             facts,
             kubelet_config,
             kb_kubelet_config,
+            benchmark: Benchmark::Cis112,
+            policy: None,
         }
     }
 
@@ -185,7 +199,21 @@ fn evaluate(ctx: &Ctx, def: &CheckDef) -> CheckResult {
         audit: String::new(),
         actual: String::new(),
         kind: String::new(),
+        source: None,
+        sources: Vec::new(),
     };
+    if let (Target::Policies, Some(objects)) = (def.target, ctx.policy)
+        && let Some(v) = policies::evaluate(ctx.benchmark, def.id, objects)
+    {
+        if def.audit == Audit::Manual {
+            r.kind = "manual".to_string();
+            r.expected.clear();
+        } else {
+            r.audit = "kubectl".to_string();
+        }
+        apply_policy(&mut r, v, objects);
+        return r;
+    }
     let verdicts = match def.audit {
         Audit::Manual => {
             r.kind = "manual".to_string();
@@ -195,7 +223,7 @@ fn evaluate(ctx: &Ctx, def: &CheckDef) -> CheckResult {
         }
         Audit::Cluster => {
             r.evidence =
-                "needs the cluster API (kube-bench runs kubectl); a node's files cannot decide it"
+                "needs the cluster API (kube-bench runs kubectl); a node's files cannot decide it (pass the cluster's objects with --manifests)"
                     .to_string();
             r.audit = "kubectl".to_string();
             return r;
@@ -207,6 +235,7 @@ fn evaluate(ctx: &Ctx, def: &CheckDef) -> CheckResult {
     r.status = Status::of(verdicts.kspect, def.scored);
     let kb = Status::of(verdicts.kube_bench, def.scored);
     r.evidence = verdicts.evidence;
+    r.set_sources(verdicts.sources);
     r.audit = verdicts.audit;
     r.actual = verdicts.actual;
     if kb != r.status {
@@ -221,6 +250,41 @@ fn evaluate(ctx: &Ctx, def: &CheckDef) -> CheckResult {
     r
 }
 
+/// Fills a section-5 result from the decision over `--manifests` objects.
+fn apply_policy(r: &mut CheckResult, v: policies::PolicyVerdict, objects: &ClusterObjects) {
+    r.status = v.status;
+    r.evidence = v.evidence;
+    r.set_sources(v.sources);
+    r.audit = format!(
+        "{} objects from {} file(s) given with --manifests{}",
+        objects.len(),
+        objects.files(),
+        if r.audit.is_empty() {
+            String::new()
+        } else {
+            format!(" (kube-bench: {})", r.audit)
+        }
+    );
+    let kb_text = if r.kind == "manual" {
+        format!(
+            "kube-bench reports {} (a manual check: it runs nothing)",
+            v.kube_bench
+        )
+    } else {
+        format!("kube-bench reports {} on the same objects", v.kube_bench)
+    };
+    if v.kube_bench != r.status {
+        r.kube_bench_status = Some(v.kube_bench);
+        r.note = Some(if v.why.is_empty() {
+            kb_text
+        } else {
+            format!("{kb_text}: {}", v.why)
+        });
+    } else if !v.why.is_empty() {
+        r.note = Some(v.why);
+    }
+}
+
 /// Both verdicts of a check.
 struct Verdicts {
     kspect: bool,
@@ -229,6 +293,8 @@ struct Verdicts {
     audit: String,
     actual: String,
     why: Option<String>,
+    /// Where the evidence came from, the deciding place first.
+    sources: Vec<Origin>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -241,6 +307,8 @@ struct Seen {
     /// `--flag=value (file:line)`, `key: value (file:line)` or `default`.
     describe: String,
     is_default: bool,
+    /// Where it was read; for a default, where it would be written.
+    origin: Option<Origin>,
 }
 
 /// Component defaults where nothing is written: `(flag default, config-file default)`.
@@ -429,6 +497,7 @@ fn kspect_lookup(ctx: &Ctx, c: Component, p: Option<&Process>, item: &Item) -> O
                     value,
                     describe: format!("{shown} ({})", f.origin),
                     is_default: false,
+                    origin: Some(f.origin.clone()),
                 });
             }
         } else if let Some(f) = p.command.get("--feature-gates") {
@@ -442,6 +511,7 @@ fn kspect_lookup(ctx: &Ctx, c: Component, p: Option<&Process>, item: &Item) -> O
                         value: canonical_bool(v.trim()),
                         describe: format!("--feature-gates={gates} ({})", f.origin),
                         is_default: false,
+                        origin: Some(f.origin.clone()),
                     });
                 }
             }
@@ -467,6 +537,7 @@ fn kspect_lookup(ctx: &Ctx, c: Component, p: Option<&Process>, item: &Item) -> O
             }
             let key = pointer.trim_start_matches('/').replace('/', ".");
             return Some(Seen {
+                origin: Some(cfg.origin(&pointer)),
                 describe: format!(
                     "{key}: {} ({}){note}",
                     scalar_text_at(&cfg.value, &pointer),
@@ -488,6 +559,7 @@ fn kspect_lookup(ctx: &Ctx, c: Component, p: Option<&Process>, item: &Item) -> O
             },
             describe: format!("{env}={v} ({origin})"),
             is_default: false,
+            origin: Some(origin.clone()),
         });
     }
     // Defaults apply to comparisons only: "is it set?" is a question about the text.
@@ -508,9 +580,34 @@ fn kspect_lookup(ctx: &Ctx, c: Component, p: Option<&Process>, item: &Item) -> O
             value: v.to_string(),
             describe: format!("{} not set; {which} is {v}", item.flag),
             is_default: true,
+            origin: where_to_set(ctx, c, p, item),
         });
     }
     None
+}
+
+/// Where an unset item would be written: the kubelet's (or kube-proxy's) config file
+/// when the item has a config key and one is in use, else the component's command line
+/// (the manifest line of its first `command:` word, the unit's `ExecStart=` line, or
+/// `/proc/PID/cmdline`).
+fn where_to_set(ctx: &Ctx, c: Component, p: Option<&Process>, item: &Item) -> Option<Origin> {
+    if item.path.is_some() {
+        let cfg = match c {
+            Component::Kubelet => ctx.kubelet_config,
+            Component::Proxy => ctx.facts.proxy_config.as_ref(),
+            _ => None,
+        };
+        if let Some(cfg) = cfg {
+            return Some(Origin::file(cfg.path.clone()));
+        }
+    }
+    process_origin(p)
+}
+
+/// Where a component's command line starts.
+fn process_origin(p: Option<&Process>) -> Option<Origin> {
+    p.and_then(|p| p.command.words.first())
+        .map(|w| w.origin.clone())
 }
 
 fn scalar_text_at(v: &Value, pointer: &str) -> String {
@@ -521,7 +618,61 @@ fn scalar_text_at(v: &Value, pointer: &str) -> String {
     }
 }
 
+/// The components kube-bench's `config.yaml` requires for a target (the optional ones,
+/// etcd and kubelet on master and kube-proxy on node, fall back to their names).
+fn required_components(t: Target) -> &'static [Component] {
+    match t {
+        Target::Master => &[
+            Component::ApiServer,
+            Component::Scheduler,
+            Component::ControllerManager,
+        ],
+        Target::Etcd => &[Component::Etcd],
+        Target::ControlPlane => &[Component::ApiServer],
+        Target::Node => &[Component::Kubelet],
+        Target::Policies => &[],
+    }
+}
+
+/// When a required component of the target is not found, kube-bench substitutes no
+/// binary name at all, every command-line audit of the target fails, and so does the
+/// check (FAIL when scored, WARN otherwise). kspect reports the same: nothing can be
+/// audited, and assuming the component's defaults would pass checks on a node that
+/// does not run it.
+fn missing_component(ctx: &Ctx, def: &CheckDef) -> Option<Verdicts> {
+    let missing: Vec<&str> = required_components(def.target)
+        .iter()
+        .filter(|c| ctx.facts.process(**c).is_none())
+        .map(|c| c.binary())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(Verdicts {
+        kspect: false,
+        kube_bench: false,
+        evidence: format!(
+            "{} not found on this node (no process, static pod manifest or systemd unit): the command line cannot be audited",
+            missing.join(", ")
+        ),
+        audit: format!(
+            "{} target: required component {} not found",
+            def.target.name(),
+            missing.join(", ")
+        ),
+        actual: String::new(),
+        why: Some(format!(
+            "kube-bench fails every command-line audit of the {} target when a required component is not running (it substitutes no binary name), and kspect does the same",
+            def.target.name()
+        )),
+        sources: Vec::new(),
+    })
+}
+
 fn flag_check(ctx: &Ctx, def: &CheckDef, c: Component) -> Verdicts {
+    if let Some(v) = missing_component(ctx, def) {
+        return v;
+    }
     let p = ctx.facts.process(c);
     let ps = kube_bench_ps(ctx, c);
     let mut kb_verdicts = Vec::new();
@@ -530,6 +681,8 @@ fn flag_check(ctx: &Ctx, def: &CheckDef, c: Component) -> Verdicts {
     let mut why = Vec::new();
     let mut seen_any_default = false;
     let mut described = std::collections::HashSet::new();
+    // (passes, origin) per item, to put the deciding places first.
+    let mut origins: Vec<(bool, Option<Origin>)> = Vec::new();
     for item in def.items {
         let kb = kube_bench_lookup(ctx, c, &ps, item);
         let ks = kspect_lookup(ctx, c, p, item);
@@ -542,6 +695,13 @@ fn flag_check(ctx: &Ctx, def: &CheckDef, c: Component) -> Verdicts {
             None => kbtest::item_passes(item, None),
         };
         ks_verdicts.push(ks_pass);
+        origins.push((
+            ks_pass,
+            match &ks {
+                Some(s) => s.origin.clone(),
+                None => where_to_set(ctx, c, p, item),
+            },
+        ));
         let line = match &ks {
             Some(s) => {
                 seen_any_default |= s.is_default;
@@ -650,6 +810,17 @@ fn flag_check(ctx: &Ctx, def: &CheckDef, c: Component) -> Verdicts {
             why.push("kube-proxy usually runs as a DaemonSet configured by the kube-proxy ConfigMap, which a node's files do not show; the result assumes its defaults".to_string());
         }
     }
+    // A failed check points at the items that fail it; a passed one at every item.
+    let mut sources: Vec<Origin> = Vec::new();
+    if !kspect {
+        sources.extend(
+            origins
+                .iter()
+                .filter(|(ok, _)| !ok)
+                .filter_map(|(_, o)| o.clone()),
+        );
+    }
+    sources.extend(origins.into_iter().filter_map(|(_, o)| o));
     Verdicts {
         kspect,
         kube_bench,
@@ -657,6 +828,7 @@ fn flag_check(ctx: &Ctx, def: &CheckDef, c: Component) -> Verdicts {
         audit,
         actual: ps,
         why: (!why.is_empty()).then(|| why.join("; ")),
+        sources,
     }
 }
 
@@ -1035,11 +1207,13 @@ fn file_check(ctx: &Ctx, def: &CheckDef, files: Files) -> Verdicts {
         evaluate_lines(def, &ks_lines)
     };
     let mut why = picked.why.clone();
-    // "If the proxy kubeconfig exists": when it does not, the recommendation is met.
+    // CHECKS.md: "missing → WARN". kube-bench's audit prints nothing and the test
+    // fails; the check is manual, so WARN asks a person to look where the kubeconfig
+    // really is (kubeadm keeps it in the kube-proxy ConfigMap).
     if files == Files::ProxyKubeconfig && picked.kspect.is_empty() {
-        kspect = true;
+        kspect = false;
         why = Some(
-            "no kube-proxy kubeconfig exists on this node (kubeadm keeps it in the kube-proxy ConfigMap), so the conditional recommendation is met; kube-bench's audit prints nothing, which it reports as a failed test".to_string(),
+            "no kube-proxy kubeconfig file exists on this node (kubeadm keeps it in the kube-proxy ConfigMap, mounted into the kube-proxy pod), so there is no file to check; reported WARN as kube-bench does".to_string(),
         );
     }
     let evidence = if picked.kspect.is_empty() {
@@ -1064,6 +1238,28 @@ fn file_check(ctx: &Ctx, def: &CheckDef, files: Files) -> Verdicts {
             .collect::<Vec<_>>()
             .join("; ")
     };
+    // The files that fail the test first, then every file looked at; a missing static
+    // pod manifest points at the path the kubelet would read it from.
+    let mut sources: Vec<Origin> = Vec::new();
+    if !kspect {
+        sources.extend(
+            picked
+                .kspect
+                .iter()
+                .filter(|p| {
+                    !evaluate_lines(def, &stat_lines(ctx, def, files, std::slice::from_ref(p)))
+                })
+                .map(Origin::file),
+        );
+    }
+    sources.extend(picked.kspect.iter().map(Origin::file));
+    if let (true, Files::Conf(c)) = (picked.kspect.is_empty(), files) {
+        sources.push(Origin::file(format!(
+            "{}/{}.yaml",
+            crate::facts::MANIFEST_DIR,
+            c.binary()
+        )));
+    }
     let audit = match files {
         Files::Conf(c) => format!("stat of {}'s static pod manifest", c.binary()),
         _ => format!(
@@ -1082,6 +1278,7 @@ fn file_check(ctx: &Ctx, def: &CheckDef, files: Files) -> Verdicts {
         audit,
         actual: kb_lines.join("\n"),
         why,
+        sources,
     }
 }
 
@@ -1089,6 +1286,9 @@ fn file_check(ctx: &Ctx, def: &CheckDef, files: Files) -> Verdicts {
 // 1.2.28
 
 fn encryption_check(ctx: &Ctx, def: &CheckDef) -> Verdicts {
+    if let Some(v) = missing_component(ctx, def) {
+        return v;
+    }
     let api = ctx.facts.process(Component::ApiServer);
     let path = flag_path(api, "--encryption-provider-config");
     let text = path.as_deref().and_then(|p| ctx.fs().read_text(p));
@@ -1122,15 +1322,21 @@ fn encryption_check(ctx: &Ctx, def: &CheckDef) -> Verdicts {
         Some(_) => String::new(),
     };
     let mut kspect = false;
+    // The flag's place on the command line, then the provider entry in the file.
+    let mut sources: Vec<Origin> = Vec::new();
+    match api.and_then(|a| a.command.get("--encryption-provider-config")) {
+        Some(f) => sources.push(f.origin.clone()),
+        None => sources.extend(process_origin(api)),
+    }
     if let (Some(p), Some(t)) = (&path, &text) {
         match kspect_core::yaml::parse_document(t, 0) {
             Ok(Some(doc)) => {
-                let entry = doc
+                let position = doc
                     .value
                     .get("resources")
                     .and_then(Value::as_array)
                     .and_then(|rs| {
-                        rs.iter().find(|r| {
+                        rs.iter().position(|r| {
                             r.get("resources")
                                 .and_then(Value::as_array)
                                 .is_some_and(|names| {
@@ -1140,6 +1346,12 @@ fn encryption_check(ctx: &Ctx, def: &CheckDef) -> Verdicts {
                                 })
                         })
                     });
+                let entry = position.and_then(|i| doc.value.pointer(&format!("/resources/{i}")));
+                let at = position
+                    .and_then(|i| doc.index.get(&format!("/resources/{i}/providers/0")))
+                    .map(|pos| Origin::at(p.clone(), pos.line))
+                    .unwrap_or_else(|| Origin::file(p.clone()));
+                sources.insert(0, at);
                 let first = entry
                     .and_then(|e| e.get("providers"))
                     .and_then(Value::as_array)
@@ -1172,6 +1384,7 @@ fn encryption_check(ctx: &Ctx, def: &CheckDef) -> Verdicts {
         evidence,
         audit: format!("the EncryptionConfiguration named by --encryption-provider-config{}", path.map(|p| format!(" ({p})")).unwrap_or_default()),
         actual: kb_value.map(|v| format!("provider={v}")).unwrap_or_default(),
+        sources,
     }
 }
 

@@ -116,11 +116,28 @@ fn kube_bench_result(r: &CheckResult) -> Value {
         "expected_result": r.expected,
     });
     if let Some(obj) = v.as_object_mut() {
-        if r.kind == "manual" {
+        if let Some(kb) = r.kube_bench_status {
+            // kube-bench's own verdict stays visible next to kspect's.
+            obj.insert(
+                "kube_bench_status".into(),
+                Value::String(kb.as_str().into()),
+            );
+        }
+        if r.kind == "manual" && r.kube_bench_status.is_none() && r.status == Status::Warn {
             obj.insert(
                 "reason".into(),
                 Value::String("Test marked as a manual test".into()),
             );
+        } else if r.kind == "manual" {
+            let mut reason = format!(
+                "Test marked as a manual test; kspect decided it from the objects given: {}",
+                r.evidence
+            );
+            if let Some(n) = &r.note {
+                reason.push_str(" | ");
+                reason.push_str(n);
+            }
+            obj.insert("reason".into(), Value::String(reason));
         } else if r.status != Status::Pass {
             let mut reason = r.evidence.clone();
             if let Some(n) = &r.note {
@@ -164,6 +181,9 @@ pub fn text(report: &Report) -> String {
             out.push_str(&format!("[{}] {} {}\n", r.status, r.id, desc(r)));
             if r.status != Status::Pass {
                 out.push_str(&format!("       {}\n", r.evidence));
+                if let Some(src) = &r.source {
+                    out.push_str(&format!("       source: {src}\n"));
+                }
             }
             if let Some(n) = &r.note {
                 out.push_str(&format!("       note: {n}\n"));

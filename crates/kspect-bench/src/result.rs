@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::cmdline::Origin;
+
 /// The state of one check, as kube-bench names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Status {
@@ -83,6 +85,32 @@ pub struct CheckResult {
     /// `manual` for checks nothing can decide, empty otherwise.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub kind: String,
+    /// Where the deciding evidence was read: the manifest, unit, environment or config
+    /// file and line of the flag or key, the checked file, `/proc/PID/cmdline` live, or
+    /// the object of a `--manifests` input; `null` when nothing was read (manual checks).
+    pub source: Option<Origin>,
+    /// Every place the evidence came from, deciding one first (only when more than one).
+    #[serde(skip_serializing_if = "sources_is_trivial")]
+    pub sources: Vec<Origin>,
+}
+
+fn sources_is_trivial(s: &[Origin]) -> bool {
+    s.len() <= 1
+}
+
+impl CheckResult {
+    /// Records where the evidence came from: `sources` in order, the first being the
+    /// deciding one (duplicates dropped).
+    pub fn set_sources(&mut self, sources: impl IntoIterator<Item = Origin>) {
+        let mut all: Vec<Origin> = Vec::new();
+        for o in sources {
+            if !all.contains(&o) {
+                all.push(o);
+            }
+        }
+        self.source = all.first().cloned();
+        self.sources = all;
+    }
 }
 
 /// A whole run.

@@ -282,6 +282,7 @@ fn sample_reports_agree() {
             benchmark: Choice::Fixed(Benchmark::Cis112),
             targets: None,
             checks: vec![],
+            manifests: None,
         },
     );
     let rendered = render::kube_bench_json(&report);

@@ -18,6 +18,7 @@ fn run(t: &Tree, targets: Option<Vec<Target>>) -> Report {
             benchmark: Choice::Auto,
             targets,
             checks: vec![],
+            manifests: None,
         },
     )
 }
@@ -144,9 +145,10 @@ const KUBEADM_DEFAULTS: &[(&str, &str)] = &[
     // The package's unit and drop-in are 0644.
     ("4.1.1", "FAIL"),
     ("4.1.2", "PASS"),
-    // No kube-proxy kubeconfig on disk: the conditional recommendation is met.
-    ("4.1.3", "PASS"),
-    ("4.1.4", "PASS"),
+    // No kube-proxy kubeconfig on disk (kubeadm keeps it in a ConfigMap): CHECKS.md
+    // 4.1.3/4.1.4 "missing → WARN", as kube-bench reports.
+    ("4.1.3", "WARN"),
+    ("4.1.4", "WARN"),
     ("4.1.5", "PASS"),
     ("4.1.6", "PASS"),
     ("4.1.7", "PASS"),
@@ -195,8 +197,8 @@ fn kubeadm_defaults() {
     expect_kube_bench(
         &r,
         &[
-            ("4.1.3", Some("WARN")),
-            ("4.1.4", Some("WARN")),
+            ("4.1.3", None),
+            ("4.1.4", None),
             ("1.3.7", None),
             ("4.2.10", None),
         ],
@@ -310,7 +312,10 @@ fn hardened_node_passes_every_automated_check() {
     let r = run(&t, None);
     let mut bad = Vec::new();
     for c in &r.checks {
-        let manual_or_cluster = c.kind == "manual" || c.target == "policies";
+        // 4.1.3/4.1.4 (manual): no kube-proxy kubeconfig file exists, which CHECKS.md
+        // says is WARN.
+        let manual_or_cluster =
+            c.kind == "manual" || c.target == "policies" || c.id == "4.1.3" || c.id == "4.1.4";
         let expected = if manual_or_cluster {
             Status::Warn
         } else {
@@ -474,16 +479,21 @@ fn explicit_targets_and_check_filter() {
             benchmark: Choice::Fixed(Benchmark::Cis112),
             targets: Some(vec![Target::Master]),
             checks: vec!["1.2.5".into(), "1.1.1".into()],
+            manifests: None,
         },
     );
     assert_eq!(r.checks.len(), 2);
     // No API server on a worker: its manifest is missing and its flags absent.
     assert_eq!(r.get("1.1.1").unwrap().status, Status::Fail);
+    // CHECKS.md §2.1: a required component that does not run leaves kube-bench with no
+    // binary names, and every command-line audit of the target fails.
+    let e = r.get("1.2.5").unwrap();
+    assert_eq!(e.status, Status::Fail);
     assert!(
-        r.get("1.2.5")
-            .unwrap()
-            .evidence
-            .contains("kube-apiserver not found")
+        e.evidence
+            .contains("kube-apiserver, kube-scheduler, kube-controller-manager not found"),
+        "{}",
+        e.evidence
     );
 }
 
@@ -506,6 +516,7 @@ fn live_mode_reads_proc() {
             benchmark: Choice::Fixed(Benchmark::Cis112),
             targets: Some(vec![Target::Node]),
             checks: vec![],
+            manifests: None,
         },
     );
     let ro = r.get("4.2.4").unwrap();
@@ -598,5 +609,60 @@ fn failures_become_findings() {
             .as_str()
             .unwrap()
             .starts_with("Remove AlwaysAllow from --authorization-mode")
+    );
+}
+
+/// CHECKS.md §2.1: a required component with no running candidate leaves kube-bench
+/// with no binary names, so every command-line audit of the target fails, even items
+/// that pass when a flag is absent; optional components (kube-proxy on node) fall back
+/// to their name and are audited as not running.
+#[test]
+fn missing_required_component_fails_the_targets_flag_checks() {
+    let t = Tree::new();
+    kubeadm_control_plane(&t);
+    std::fs::remove_file(t.host("/etc/kubernetes/manifests/kube-scheduler.yaml")).unwrap();
+    let r = run(&t, Some(vec![Target::Master, Target::Node]));
+    expect(
+        &r,
+        &[
+            // AlwaysAdmit absent passes when the API server is audited ...
+            ("1.2.10", "FAIL"),
+            // ... and so does --bind-address absent for the controller manager.
+            ("1.3.7", "FAIL"),
+            ("1.4.1", "FAIL"),
+            // Unscored: WARN.
+            ("1.2.1", "WARN"),
+            // File checks do not depend on the binaries.
+            ("1.1.1", "PASS"),
+            // The node target's kubelet runs; kube-proxy is optional and its
+            // default binds metrics to localhost.
+            ("4.2.6", "PASS"),
+            ("4.3.1", "PASS"),
+        ],
+    );
+    assert!(
+        r.get("1.2.10")
+            .unwrap()
+            .evidence
+            .contains("kube-scheduler not found")
+    );
+
+    // A node without any kubelet: every kubelet and kube-proxy flag check fails.
+    let t = Tree::new();
+    t.write(
+        "/var/lib/kubelet/config.yaml",
+        0o600,
+        KUBEADM_KUBELET_CONFIG,
+    );
+    let r = run(&t, Some(vec![Target::Node]));
+    expect(
+        &r,
+        &[
+            ("4.2.1", "FAIL"),
+            ("4.2.6", "FAIL"),
+            ("4.2.4", "WARN"),
+            ("4.3.1", "FAIL"),
+            ("4.1.9", "PASS"),
+        ],
     );
 }

@@ -279,7 +279,16 @@ impl Out {
             } else {
                 "manual".to_string()
             },
+            source: None,
+            sources: Vec::new(),
         });
+    }
+
+    /// Records where the last result's evidence was read.
+    fn source(&mut self, origin: Origin) {
+        if let Some(r) = self.results.last_mut() {
+            r.set_sources([origin]);
+        }
     }
 
     fn note(&mut self, note: impl Into<String>) {
@@ -379,6 +388,7 @@ pub fn run(f: &DockerFacts) -> Report {
     };
     host_checks(f, &mut o);
     daemon_checks(f, &mut o);
+    locate_daemon_settings(f, &mut o);
     file_checks(f, &mut o);
     container_checks(f, &mut o);
     let mut notes = f.notes.clone();
@@ -567,6 +577,36 @@ fn host_checks(f: &DockerFacts, o: &mut Out) {
         ),
         "Keep Docker up to date",
     );
+}
+
+/// Section 2 results point at the setting their remediation names (`Set "icc": false
+/// in daemon.json`): the key's line in the daemon configuration file when it is
+/// written there, else the dockerd flag of that name, else the file where it belongs.
+fn locate_daemon_settings(f: &DockerFacts, o: &mut Out) {
+    let path = f.config_path().to_string();
+    let index =
+        f.fs.read_text(&path)
+            .and_then(|t| kspect_core::yaml::parse_document(&t, 0).ok().flatten())
+            .map(|d| d.index);
+    for r in o.results.iter_mut().filter(|r| r.group == "2") {
+        let Some(key) = r.remediation.split('"').nth(1).map(str::to_string) else {
+            continue;
+        };
+        let pointer = format!("/{}", key.replace('~', "~0").replace('/', "~1"));
+        let origin = if f.config(&key).is_some() {
+            match index.as_ref().and_then(|i| i.get(&pointer)) {
+                Some(pos) => Origin::at(path.clone(), pos.line),
+                None => Origin::file(path.clone()),
+            }
+        } else if let Some(flag) = f.dockerd.as_ref().and_then(|c| c.get(&key)) {
+            flag.origin.clone()
+        } else if f.daemon_json.is_some() {
+            Origin::file(path.clone())
+        } else {
+            continue;
+        };
+        r.set_sources([origin]);
+    }
 }
 
 fn truthy(v: &Value) -> Option<bool> {
@@ -980,6 +1020,7 @@ fn mode_check(
                 format!("{path}: mode {:o}", m.mode),
                 &rem.replace("PATH", &path),
             );
+            o.source(Origin::file(path.clone()));
             let decimal: Option<u32> = format!("{:o}", m.mode).parse().ok();
             let db_ok = if exact {
                 m.mode == allowed
@@ -1040,6 +1081,7 @@ fn owner_check(
                 format!("{path}: owner {}", m.ownership()),
                 &rem.replace("PATH", &path),
             );
+            o.source(Origin::file(path.clone()));
         }
         Err(_) => o.push(
             id,

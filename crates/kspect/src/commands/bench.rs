@@ -11,6 +11,7 @@ use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
 use kspect_bench::docker::{self, DockerFacts, client::DockerClient};
 use kspect_bench::node::{self, NodeOptions};
+use kspect_bench::policies::ClusterObjects;
 use kspect_bench::{Choice, NodeFacts, Report, RootedFs, Target, render};
 use kspect_core::finding::sort_findings;
 use kspect_report::{Format, RenderOptions};
@@ -50,6 +51,10 @@ pub struct NodeArgs {
     /// Comma-separated check IDs to run (default: all).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     pub check: Vec<String>,
+    /// Cluster objects (files, folders, `-` for stdin; e.g. `kubectl get -A -o yaml`
+    /// output) that decide the policy checks of section 5; without them they stay WARN.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub manifests: Vec<PathBuf>,
     /// Output and exit-code options; `--format` also takes kube-bench-json.
     #[command(flatten)]
     pub out: OutputArgs,
@@ -106,10 +111,30 @@ fn run_node(args: NodeArgs) -> anyhow::Result<u8> {
         }
         Some(parsed)
     };
+    let manifests = if args.manifests.is_empty() {
+        None
+    } else {
+        let objects = ClusterObjects::load(&args.manifests);
+        for d in objects.diagnostics() {
+            eprintln!("{d}");
+        }
+        if objects.is_empty() {
+            bail!(
+                "--manifests: no Kubernetes object could be read from {}",
+                args.manifests
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        Some(std::sync::Arc::new(objects))
+    };
     let options = NodeOptions {
         benchmark,
         targets,
         checks: args.check.clone(),
+        manifests,
     };
     let report = match &args.root {
         Some(root) => {
@@ -124,7 +149,7 @@ fn run_node(args: NodeArgs) -> anyhow::Result<u8> {
             node::run(&NodeFacts::live(&fs, Path::new("/proc")), &options)
         }
     };
-    emit(&report, &args.out, "bench node")
+    emit(&report, &args.out, "bench node", args.root.as_deref())
 }
 
 fn run_docker(args: DockerArgs) -> anyhow::Result<u8> {
@@ -166,13 +191,23 @@ fn run_docker(args: DockerArgs) -> anyhow::Result<u8> {
         None
     };
     let facts = DockerFacts::gather(&fs, proc_dir, info, containers);
-    emit(&docker::run(&facts), &args.out, "bench docker")
+    emit(
+        &docker::run(&facts),
+        &args.out,
+        "bench docker",
+        args.root.as_deref(),
+    )
 }
 
 /// Writes the report in the requested format; the exit code follows `--fail-on` over
 /// the FAIL results (as findings), or 2 for a usage error.
-fn emit(report: &Report, out_args: &OutputArgs, command: &str) -> anyhow::Result<u8> {
-    let mut findings = kspect_bench::findings::findings(report);
+fn emit(
+    report: &Report,
+    out_args: &OutputArgs,
+    command: &str,
+    root: Option<&Path>,
+) -> anyhow::Result<u8> {
+    let mut findings = kspect_bench::findings::findings_under(report, root);
     sort_findings(&mut findings);
     let registry = crate::registry::all_rules();
     let kreport = kspect_report::Report {
