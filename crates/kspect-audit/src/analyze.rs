@@ -105,6 +105,12 @@ pub struct Detection {
     pub audit_id: String,
     /// `file:line` of the event.
     pub location: String,
+    /// File of the event (for report locations; `location` is its text form).
+    #[serde(skip)]
+    pub file: String,
+    /// Line of the event in `file`, from 1.
+    #[serde(skip)]
+    pub line: u64,
 }
 
 /// A request that was denied.
@@ -355,6 +361,8 @@ impl Analyzer {
             time,
             audit_id,
             location: origin.to_string(),
+            file: origin.file.display().to_string(),
+            line: origin.line,
         });
     }
 

@@ -7,12 +7,15 @@
 //!   access, privileged/hostPath pods, cluster-admin bindings, RBAC changes, bursts of
 //!   403s, service-account tokens from outside) and the analyst's summary.
 //! - [`policy`]: the API server's audit-policy evaluation and findings on a Policy.
+//! - [`findings`]: both as kspect findings (rules KSA001–KSA009, KAP001–KAP006) for
+//!   the shared reporters.
 //!
 //! The Falco `ka.*` fields over these events come from
 //! [`kspect_rules::fields::k8saudit::AuditEvent`]; [`to_rule_event`] makes one.
 #![deny(missing_docs)]
 
 pub mod analyze;
+pub mod findings;
 pub mod policy;
 pub mod reader;
 

@@ -342,92 +342,150 @@ pub fn read_logs(
     let mut stats = ReadStats::default();
     for path in order_paths(paths) {
         stats.files += 1;
-        let mut bad = |origin: Origin, message: String, stats: &mut ReadStats| {
-            stats.malformed += 1;
-            on_malformed(Malformed { origin, message });
-        };
-        let origin = |line: u64| Origin {
-            file: path.clone(),
-            line,
-            item: None,
-            wrapper: None,
-        };
-        let mut r = match open(&path) {
-            Ok(r) => r,
-            Err(e) => {
-                bad(origin(0), e.to_string(), &mut stats);
-                continue;
-            }
-        };
-        let mut buf = String::new();
-        let mut line = 0u64;
-        let mut first = true;
-        loop {
-            buf.clear();
-            match r.read_line(&mut buf) {
-                Ok(0) => break,
-                Ok(_) => {}
-                Err(e) => {
-                    bad(origin(line + 1), e.to_string(), &mut stats);
-                    break;
-                }
-            }
-            line += 1;
-            let t = buf.trim();
-            if t.is_empty() {
-                continue;
-            }
-            let parsed: Result<Json, _> = serde_json::from_str(t);
-            if first {
-                first = false;
-                if let Err(e) = &parsed {
-                    if e.is_eof() {
-                        // A pretty-printed document: read the file as a JSON stream.
-                        read_documents(&path, &mut stats, &mut on_event, &mut |m| on_malformed(m));
-                        break;
-                    }
-                }
-            }
-            match parsed {
-                Err(e) => bad(origin(line), format!("not JSON: {e}"), &mut stats),
-                Ok(v) => match normalize(v) {
-                    Ok(evs) => {
-                        for (item, wrapper, ev) in evs {
-                            stats.events += 1;
-                            let o = Origin {
-                                file: path.clone(),
-                                line,
-                                item,
-                                wrapper,
-                            };
-                            on_event(&o, ev);
-                        }
-                    }
-                    Err(m) => bad(origin(line), m, &mut stats),
-                },
-            }
-        }
+        read_source(
+            &path,
+            &|| open(&path),
+            &mut stats,
+            &mut on_event,
+            &mut on_malformed,
+        );
     }
     stats
 }
 
-fn read_documents(
+/// Reads one log held in memory (`name` is what origins report), as [`read_logs`]
+/// reads a file. For tests, fuzzing and logs received over the network.
+pub fn read_bytes(
+    name: &Path,
+    data: &[u8],
+    mut on_event: impl FnMut(&Origin, Json),
+    mut on_malformed: impl FnMut(Malformed),
+) -> ReadStats {
+    let mut stats = ReadStats {
+        files: 1,
+        ..ReadStats::default()
+    };
+    let open = || -> std::io::Result<Box<dyn BufRead + '_>> { Ok(Box::new(data)) };
+    read_source(name, &open, &mut stats, &mut on_event, &mut on_malformed);
+    stats
+}
+
+fn origin_at(path: &Path, line: u64) -> Origin {
+    Origin {
+        file: path.to_path_buf(),
+        line,
+        item: None,
+        wrapper: None,
+    }
+}
+
+fn deliver(
     path: &Path,
+    line: u64,
+    v: Json,
     stats: &mut ReadStats,
     on_event: &mut impl FnMut(&Origin, Json),
     on_malformed: &mut impl FnMut(Malformed),
 ) {
-    let r = match open(path) {
+    match normalize(v) {
+        Ok(evs) => {
+            for (item, wrapper, ev) in evs {
+                stats.events += 1;
+                let o = Origin {
+                    file: path.to_path_buf(),
+                    line,
+                    item,
+                    wrapper,
+                };
+                on_event(&o, ev);
+            }
+        }
+        Err(message) => {
+            stats.malformed += 1;
+            on_malformed(Malformed {
+                origin: origin_at(path, line),
+                message,
+            });
+        }
+    }
+}
+
+/// Reads one source. Lines are read as bytes, so a line that is not UTF-8 is reported
+/// like any other malformed line and the rest of the file is still read.
+fn read_source<'a>(
+    path: &Path,
+    open: &dyn Fn() -> std::io::Result<Box<dyn BufRead + 'a>>,
+    stats: &mut ReadStats,
+    on_event: &mut impl FnMut(&Origin, Json),
+    on_malformed: &mut impl FnMut(Malformed),
+) {
+    let mut bad = |line: u64, message: String, stats: &mut ReadStats| {
+        stats.malformed += 1;
+        on_malformed(Malformed {
+            origin: origin_at(path, line),
+            message,
+        });
+    };
+    let mut r = match open() {
+        Ok(r) => r,
+        Err(e) => {
+            bad(0, e.to_string(), stats);
+            return;
+        }
+    };
+    let mut buf = Vec::new();
+    let mut line = 0u64;
+    let mut first = true;
+    loop {
+        buf.clear();
+        match r.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                bad(line + 1, e.to_string(), stats);
+                break;
+            }
+        }
+        line += 1;
+        let t = buf.trim_ascii();
+        if t.is_empty() {
+            continue;
+        }
+        let parsed: Result<Json, _> = serde_json::from_slice(t);
+        if first {
+            first = false;
+            if let Err(e) = &parsed {
+                if e.is_eof() {
+                    // A pretty-printed document: read the source as a JSON stream.
+                    read_documents(path, open, stats, on_event, &mut |m| {
+                        bad(m.origin.line, m.message, &mut ReadStats::default())
+                    });
+                    return;
+                }
+            }
+        }
+        match parsed {
+            Err(e) => bad(line, format!("not JSON: {e}"), stats),
+            Ok(v) => deliver(path, line, v, stats, on_event, &mut |m| {
+                bad(m.origin.line, m.message, &mut ReadStats::default())
+            }),
+        }
+    }
+}
+
+fn read_documents<'a>(
+    path: &Path,
+    open: &dyn Fn() -> std::io::Result<Box<dyn BufRead + 'a>>,
+    stats: &mut ReadStats,
+    on_event: &mut impl FnMut(&Origin, Json),
+    on_malformed: &mut impl FnMut(Malformed),
+) {
+    let r = match open() {
         Ok(r) => r,
         Err(e) => {
             stats.malformed += 1;
             on_malformed(Malformed {
-                origin: Origin {
-                    file: path.to_path_buf(),
-                    line: 0,
-                    item: None,
-                    wrapper: None,
-                },
+                origin: origin_at(path, 0),
                 message: e.to_string(),
             });
             return;
@@ -438,42 +496,12 @@ fn read_documents(
             Err(e) => {
                 stats.malformed += 1;
                 on_malformed(Malformed {
-                    origin: Origin {
-                        file: path.to_path_buf(),
-                        line: e.line() as u64,
-                        item: None,
-                        wrapper: None,
-                    },
+                    origin: origin_at(path, e.line() as u64),
                     message: format!("not JSON: {e}"),
                 });
                 return;
             }
-            Ok(v) => match normalize(v) {
-                Ok(evs) => {
-                    for (item, wrapper, ev) in evs {
-                        stats.events += 1;
-                        let o = Origin {
-                            file: path.to_path_buf(),
-                            line: 1,
-                            item,
-                            wrapper,
-                        };
-                        on_event(&o, ev);
-                    }
-                }
-                Err(m) => {
-                    stats.malformed += 1;
-                    on_malformed(Malformed {
-                        origin: Origin {
-                            file: path.to_path_buf(),
-                            line: 1,
-                            item: None,
-                            wrapper: None,
-                        },
-                        message: m,
-                    });
-                }
-            },
+            Ok(v) => deliver(path, 1, v, stats, on_event, on_malformed),
         }
     }
 }

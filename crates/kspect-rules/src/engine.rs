@@ -93,8 +93,18 @@ impl CompiledRule {
 #[derive(Debug, Clone, Default)]
 pub struct Ruleset {
     rules: Vec<CompiledRule>,
-    by_type: HashMap<String, Vec<usize>>,
+    /// Rule indexes by event type; looked up once per event, so the hasher is a fast
+    /// one (the keys are event-type names from rule files).
+    by_type: HashMap<String, Vec<usize>, foldhash::fast::FixedState>,
     catch_all: Vec<usize>,
+    /// Number of distinct checks over all rules (memo slots).
+    memo_slots: usize,
+}
+
+thread_local! {
+    /// Scratch space for shared check results; one per thread, reused for every event.
+    static MEMO: std::cell::RefCell<crate::filter::Memo> =
+        std::cell::RefCell::new(crate::filter::Memo::default());
 }
 
 impl Ruleset {
@@ -103,8 +113,14 @@ impl Ruleset {
         &self.rules
     }
 
-    fn build(rules: Vec<CompiledRule>) -> Ruleset {
-        let mut by_type: HashMap<String, Vec<usize>> = HashMap::new();
+    fn build(mut rules: Vec<CompiledRule>) -> Ruleset {
+        let mut ids = HashMap::new();
+        for r in &mut rules {
+            r.filter.assign_memo(&mut ids);
+        }
+        let memo_slots = ids.len();
+        let mut by_type: HashMap<String, Vec<usize>, foldhash::fast::FixedState> =
+            HashMap::default();
         let mut catch_all = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             match &r.event_types {
@@ -120,6 +136,7 @@ impl Ruleset {
             rules,
             by_type,
             catch_all,
+            memo_slots,
         }
     }
 
@@ -132,21 +149,24 @@ impl Ruleset {
                 .map_or(&[][..], Vec::as_slice),
             &self.catch_all,
         ];
-        for g in groups {
-            for &i in g {
-                let r = &self.rules[i];
-                if r.filter.eval(ev) {
-                    out.push(r);
-                    if mode == RuleMatching::First {
-                        return out;
+        MEMO.with_borrow_mut(|memo| {
+            memo.begin(self.memo_slots);
+            for g in groups {
+                for &i in g {
+                    let r = &self.rules[i];
+                    if r.filter.eval_memo(ev, memo) {
+                        out.push(r);
+                        if mode == RuleMatching::First {
+                            return out;
+                        }
                     }
                 }
+                if !out.is_empty() {
+                    return out;
+                }
             }
-            if !out.is_empty() {
-                return out;
-            }
-        }
-        out
+            out
+        })
     }
 
     /// The first matching rule, if any.
@@ -608,6 +628,16 @@ impl Engine {
         self.lists_compiled.get(name).map(Vec::as_slice)
     }
 
+    /// Checks the `required_plugin_versions` of every file loaded so far against
+    /// `plugins` (usually [`crate::plugins::BUILTIN_PLUGINS`]), as Falco does once the
+    /// rule files are loaded; the error names the file and line of the requirement.
+    pub fn check_plugin_requirements(
+        &self,
+        plugins: &[crate::plugins::PluginVersion],
+    ) -> Result<(), Diagnostic> {
+        crate::plugins::check(&self.collection, plugins)
+    }
+
     /// The enabled rules of a source.
     pub fn ruleset(&self, source: &str) -> Option<&Ruleset> {
         self.rulesets.get(source)
@@ -954,6 +984,66 @@ mod tests {
         assert_eq!(rs.first_match(&ev).unwrap().name, "any bash");
         e.set_min_priority(Priority::Notice);
         assert!(e.ruleset("syscall").unwrap().first_match(&ev).is_none());
+    }
+
+    /// Rules sharing checks: the memo must give each event its own results, never a
+    /// previous event's, and the same answers as evaluating every filter alone.
+    #[test]
+    fn shared_checks_are_evaluated_per_event() {
+        let rules = "
+- macro: opened
+  condition: evt.type in (open, openat)
+- rule: a
+  desc: d
+  condition: opened and proc.name = bash and not proc.name = sh
+  output: a
+  priority: WARNING
+- rule: b
+  desc: d
+  condition: opened and (proc.name = sh or proc.name = bash)
+  output: b
+  priority: WARNING
+- rule: c
+  desc: d
+  condition: opened and not proc.name in (bash, sh)
+  output: c
+  priority: WARNING
+";
+        let mut e = Engine::new();
+        assert!(e.load_rules(rules, "r.yaml").successful());
+        let reg = FieldRegistry::syscall();
+        let rs = e.ruleset("syscall").unwrap();
+        assert!(
+            rs.memo_slots < 8,
+            "shared checks share slots: {}",
+            rs.memo_slots
+        );
+        for (ty, name) in [
+            ("open", "bash"),
+            ("open", "sh"),
+            ("openat", "vi"),
+            ("open", "bash"),
+            ("execve", "bash"),
+            ("openat", "sh"),
+        ] {
+            let ev = Open {
+                reg: &reg,
+                ty,
+                name,
+            };
+            let with_memo: Vec<&str> = rs
+                .matches(&ev, RuleMatching::All)
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect();
+            let plain: Vec<&str> = rs
+                .rules()
+                .iter()
+                .filter(|r| r.filter.eval(&ev))
+                .map(|r| r.name.as_str())
+                .collect();
+            assert_eq!(with_memo, plain, "{ty} {name}");
+        }
     }
 
     #[test]

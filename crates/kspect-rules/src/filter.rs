@@ -6,6 +6,10 @@
 //! only extracts values and compares them.
 
 use std::collections::HashSet;
+
+/// A fast, non-cryptographic hasher for sets keyed by rule constants: the keys come
+/// from rule files, not from events, so hash flooding is not a concern.
+type FastHash = foldhash::fast::FixedState;
 use std::net::IpAddr;
 
 use memchr::memmem;
@@ -93,7 +97,7 @@ enum Matcher {
     EndsWith(Box<[u8]>),
     Glob(Glob),
     Regex(regex::bytes::Regex),
-    StrSet(HashSet<Box<[u8]>>),
+    StrSet(HashSet<Box<[u8]>, FastHash>),
     PMatch(PrefixTable),
     NumCmp(CmpOp, Num),
     NumSet(Vec<i128>),
@@ -116,6 +120,42 @@ pub struct Check {
     op: CmpOp,
     negate_eq: bool,
     matcher: Matcher,
+    /// The check as libsinsp renders it: two checks with the same text are the same
+    /// test, so a ruleset evaluates it once per event (see [`Memo`]).
+    key: Box<str>,
+    /// Its slot in the ruleset's [`Memo`] ([`NO_MEMO`] outside a ruleset).
+    memo: u32,
+}
+
+/// The memo slot of a check that is not shared.
+const NO_MEMO: u32 = u32::MAX;
+
+/// Results of the checks already evaluated for the current event, shared by all the
+/// rules of a ruleset. The default rules repeat the same macros (`open_read`,
+/// `spawned_process`, `container`) in many rules; with the memo each distinct check
+/// runs once per event. Entries are stamped with an event generation, so starting a
+/// new event costs nothing.
+#[derive(Debug, Default)]
+pub struct Memo {
+    stamp: Vec<u32>,
+    value: Vec<bool>,
+    generation: u32,
+}
+
+impl Memo {
+    /// Starts a new event for a ruleset with `slots` shared checks.
+    pub fn begin(&mut self, slots: usize) {
+        if self.stamp.len() < slots {
+            self.stamp.resize(slots, 0);
+            self.value.resize(slots, false);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            // Wrapped: old stamps could collide with new generations.
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+    }
 }
 
 /// A compiled filter.
@@ -305,7 +345,11 @@ impl Compiler<'_> {
                 op,
                 modifier,
                 rhs,
-            } => Filter::Check(Box::new(self.check(lhs, *op, *modifier, rhs.as_ref())?)),
+            } => {
+                let mut c = self.check(lhs, *op, *modifier, rhs.as_ref())?;
+                c.key = e.as_string().into_boxed_str();
+                Filter::Check(Box::new(c))
+            }
         })
     }
 
@@ -719,6 +763,8 @@ impl Compiler<'_> {
             op,
             negate_eq,
             matcher,
+            key: Box::from(""),
+            memo: NO_MEMO,
         })
     }
 
@@ -914,6 +960,34 @@ fn collect_text<E: Event + ?Sized>(a: &TArg, ev: &E, out: &mut Vec<String>) {
     }
 }
 
+/// Whether `hay` contains `needle_lower` (already lower case), ignoring ASCII case,
+/// without allocating a lower-cased copy of every value.
+fn icontains(hay: &[u8], needle_lower: &[u8]) -> bool {
+    let Some((&first, rest)) = needle_lower.split_first() else {
+        return true;
+    };
+    if hay.len() < needle_lower.len() {
+        return false;
+    }
+    let last_start = hay.len() - needle_lower.len();
+    let upper = first.to_ascii_uppercase();
+    let mut i = 0;
+    while i <= last_start {
+        // Jump to the next byte that can start a match, in either case.
+        match memchr::memchr2(first, upper, &hay[i..=last_start]) {
+            None => return false,
+            Some(off) => {
+                let at = i + off;
+                if hay[at + 1..at + needle_lower.len()].eq_ignore_ascii_case(rest) {
+                    return true;
+                }
+                i = at + 1;
+            }
+        }
+    }
+    false
+}
+
 fn num_cmp(op: CmpOp, a: i128, b: i128) -> bool {
     match op {
         CmpOp::Lt => a < b,
@@ -975,9 +1049,7 @@ impl Matcher {
             Matcher::StrEq(b) => v.as_bytes() == Some(b),
             Matcher::StrCmp(op, b) => v.as_bytes().is_some_and(|x| bytes_cmp(*op, x, b)),
             Matcher::Contains(f) => v.as_bytes().is_some_and(|x| f.find(x).is_some()),
-            Matcher::IContains(n) => v
-                .as_bytes()
-                .is_some_and(|x| memmem::find(&x.to_ascii_lowercase(), n).is_some()),
+            Matcher::IContains(n) => v.as_bytes().is_some_and(|x| icontains(x, n)),
             Matcher::StartsWith(p) => v.as_bytes().is_some_and(|x| x.starts_with(p)),
             Matcher::EndsWith(p) => v.as_bytes().is_some_and(|x| x.ends_with(p)),
             Matcher::Glob(g) => v.as_bytes().is_some_and(|x| g.matches(x)),
@@ -1054,6 +1126,46 @@ impl Check {
 }
 
 impl Filter {
+    /// Gives every check a memo slot, the same slot to checks with the same text;
+    /// returns nothing, `ids` grows.
+    pub fn assign_memo(&mut self, ids: &mut std::collections::HashMap<Box<str>, u32>) {
+        match self {
+            Filter::And(c) | Filter::Or(c) => c.iter_mut().for_each(|f| f.assign_memo(ids)),
+            Filter::Not(f) => f.assign_memo(ids),
+            Filter::Check(c) => {
+                if c.key.is_empty() {
+                    return;
+                }
+                let next = u32::try_from(ids.len()).unwrap_or(NO_MEMO);
+                c.memo = *ids.entry(c.key.clone()).or_insert(next);
+            }
+        }
+    }
+
+    /// Evaluates the filter on `ev`, reusing (and recording) the results of shared
+    /// checks in `memo`; call [`Memo::begin`] once per event first.
+    pub fn eval_memo<E: Event + ?Sized>(&self, ev: &E, memo: &mut Memo) -> bool {
+        match self {
+            Filter::And(c) => c.iter().all(|f| f.eval_memo(ev, memo)),
+            Filter::Or(c) => c.iter().any(|f| f.eval_memo(ev, memo)),
+            Filter::Not(f) => !f.eval_memo(ev, memo),
+            Filter::Check(c) => {
+                let slot = c.memo as usize;
+                if c.memo != NO_MEMO && slot < memo.stamp.len() {
+                    if memo.stamp[slot] == memo.generation {
+                        return memo.value[slot];
+                    }
+                    let v = c.eval(ev);
+                    memo.stamp[slot] = memo.generation;
+                    memo.value[slot] = v;
+                    v
+                } else {
+                    c.eval(ev)
+                }
+            }
+        }
+    }
+
     /// Evaluates the filter on `ev`.
     pub fn eval<E: Event + ?Sized>(&self, ev: &E) -> bool {
         match self {
@@ -1080,6 +1192,16 @@ pub fn compile_operand(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The allocation-free `icontains` agrees with lower-casing both sides.
+        #[test]
+        fn icontains_matches_lowercase_search(hay in "[a-cA-C./ ]{0,24}", needle in "[a-cA-C./]{0,4}") {
+            let n = needle.to_ascii_lowercase();
+            let naive = memmem::find(hay.to_ascii_lowercase().as_bytes(), n.as_bytes()).is_some();
+            proptest::prop_assert_eq!(icontains(hay.as_bytes(), n.as_bytes()), naive);
+        }
+    }
 
     #[test]
     fn base64_decoding() {

@@ -31,6 +31,7 @@ pub mod loader;
 pub mod matchers;
 pub mod output;
 pub mod parser;
+pub mod plugins;
 pub mod schema;
 pub mod yaml;
 

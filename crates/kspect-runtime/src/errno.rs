@@ -63,15 +63,16 @@ pub fn value(name: &str) -> Option<i64> {
 }
 
 /// The text libsinsp prints for a raw result: `SUCCESS` when not negative, otherwise
-/// the errno name (or the number when unknown).
-pub fn name(raw: i64) -> String {
+/// the errno name (or the number when unknown). Known names are borrowed, so rules
+/// testing `evt.res` allocate nothing.
+pub fn name(raw: i64) -> std::borrow::Cow<'static, str> {
     if raw >= 0 {
-        return "SUCCESS".to_string();
+        return std::borrow::Cow::Borrowed("SUCCESS");
     }
-    TABLE
-        .iter()
-        .find(|(_, v)| *v == -raw)
-        .map_or_else(|| raw.to_string(), |(n, _)| (*n).to_string())
+    TABLE.iter().find(|(_, v)| *v == -raw).map_or_else(
+        || std::borrow::Cow::Owned(raw.to_string()),
+        |(n, _)| std::borrow::Cow::Borrowed(*n),
+    )
 }
 
 #[cfg(test)]

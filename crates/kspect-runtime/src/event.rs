@@ -1,6 +1,7 @@
 //! A syscall event ready for rules: the record plus its process, ancestors and
 //! container, with the values rules test most often decoded once.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use kspect_rules::fields::{FieldArg, FieldId};
@@ -27,16 +28,26 @@ pub struct OpenFlags {
 #[derive(Debug, Clone)]
 pub struct SyscallEvent {
     pub(crate) rec: EventRecord,
+    /// The event type, interned by the [`crate::State`]: every event of a type shares
+    /// one copy, which stays in cache while rules index and compare it.
+    pub(crate) ty: Arc<str>,
+    /// `fd.typechar` of the descriptor, decoded once.
+    pub(crate) fd_typechar: Option<&'static str>,
+    /// Whether the descriptor is an IPv4/IPv6 socket.
+    pub(crate) fd_inet: bool,
     pub(crate) num: u64,
     pub(crate) ts: i64,
     pub(crate) rawres: Option<i64>,
     pub(crate) process: Option<Arc<Process>>,
     pub(crate) ancestors: Vec<Arc<Process>>,
     pub(crate) container: Option<Arc<Container>>,
-    pub(crate) user: Option<UserRecord>,
-    pub(crate) group: Option<GroupRecord>,
+    pub(crate) user: Option<Arc<UserRecord>>,
+    pub(crate) group: Option<Arc<GroupRecord>>,
     pub(crate) open: Option<OpenFlags>,
     pub(crate) buffer: Option<Vec<u8>>,
+    /// Client and server addresses of the descriptor, parsed once per event.
+    pub(crate) cip: Option<IpAddr>,
+    pub(crate) sip: Option<IpAddr>,
 }
 
 fn hex_bytes(h: &str) -> Option<Vec<u8>> {
@@ -106,14 +117,15 @@ impl SyscallEvent {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         rec: EventRecord,
+        ty: Arc<str>,
         num: u64,
         ts: i64,
         rawres: Option<i64>,
         process: Option<Arc<Process>>,
         ancestors: Vec<Arc<Process>>,
         container: Option<Arc<Container>>,
-        user: Option<UserRecord>,
-        group: Option<GroupRecord>,
+        user: Option<Arc<UserRecord>>,
+        group: Option<Arc<GroupRecord>>,
     ) -> Self {
         let open = if is_open_family(&rec.ty) {
             rec.args.get("flags").map(|f| {
@@ -133,8 +145,21 @@ impl SyscallEvent {
             (None, Some(h)) => hex_bytes(h),
             (None, None) => None,
         };
+        let parse_ip = |v: Option<&String>| v.and_then(|x| x.parse::<IpAddr>().ok());
+        let (cip, sip) = match &rec.fd {
+            Some(f) => (parse_ip(f.cip.as_ref()), parse_ip(f.sip.as_ref())),
+            None => (None, None),
+        };
+        let fd_ty = rec.fd.as_ref().and_then(|f| f.ty.as_deref());
+        let fd_typechar = fd_ty.map(fields::typechar);
+        let fd_inet = matches!(fd_ty, Some("ipv4" | "ipv6"));
         SyscallEvent {
+            ty,
+            fd_typechar,
+            fd_inet,
             buffer,
+            cip,
+            sip,
             rec,
             num,
             ts,
@@ -180,12 +205,12 @@ impl SyscallEvent {
 
     /// The user.
     pub fn user(&self) -> Option<&UserRecord> {
-        self.user.as_ref()
+        self.user.as_deref()
     }
 
     /// The group.
     pub fn group(&self) -> Option<&GroupRecord> {
-        self.group.as_ref()
+        self.group.as_deref()
     }
 
     /// Decoded open flags (open-family events with a `flags` argument).
@@ -196,7 +221,7 @@ impl SyscallEvent {
 
 impl Event for SyscallEvent {
     fn event_type(&self) -> &str {
-        &self.rec.ty
+        &self.ty
     }
 
     fn timestamp_ns(&self) -> i64 {

@@ -385,10 +385,6 @@ fn boolean(v: Option<bool>) -> Values<'static> {
     v.map_or(Values::Missing, |x| Values::One(Value::Bool(x)))
 }
 
-fn ip(v: Option<&str>) -> Option<IpAddr> {
-    v.and_then(|x| x.parse().ok())
-}
-
 fn ipv(v: Option<IpAddr>) -> Values<'static> {
     v.map_or(Values::Missing, |x| Values::One(Value::Ip(x)))
 }
@@ -434,29 +430,26 @@ fn arg_value<'a>(ev: &'a SyscallEvent, arg: &FieldArg) -> Option<&'a serde_json:
     }
 }
 
-/// Which ancestors an `a*` field reads: `[N]` is one generation (0 = the process
-/// itself), no argument means every ancestor from the parent up.
-fn ancestors<'a>(ev: &'a SyscallEvent, arg: &FieldArg) -> Vec<&'a Process> {
-    match arg {
-        FieldArg::Index(0) => ev.process.as_deref().into_iter().collect(),
-        FieldArg::Index(n) => usize::try_from(*n - 1)
-            .ok()
-            .and_then(|i| ev.ancestors.get(i))
-            .map(|p| vec![&**p])
-            .unwrap_or_default(),
-        _ => ev.ancestors.iter().map(|p| &**p).collect(),
-    }
-}
-
+/// Reads an `a*` field: `[N]` is one generation (0 = the process itself), no
+/// argument means every ancestor from the parent up. The indexed form, which the
+/// default rules use most, allocates nothing.
 fn from_ancestors<'a>(
     ev: &'a SyscallEvent,
     arg: &FieldArg,
     f: impl Fn(&'a Process) -> Option<Value<'a>>,
 ) -> Values<'a> {
-    let v: Vec<Value<'a>> = ancestors(ev, arg).into_iter().filter_map(f).collect();
     match arg {
-        FieldArg::Index(_) => v.into_iter().next().map_or(Values::Missing, Values::One),
-        _ => many(v),
+        FieldArg::Index(0) => ev
+            .process
+            .as_deref()
+            .and_then(f)
+            .map_or(Values::Missing, Values::One),
+        FieldArg::Index(n) => usize::try_from(*n - 1)
+            .ok()
+            .and_then(|i| ev.ancestors.get(i))
+            .and_then(|p| f(p))
+            .map_or(Values::Missing, Values::One),
+        _ => many(ev.ancestors.iter().filter_map(|p| f(p)).collect()),
     }
 }
 
@@ -527,7 +520,7 @@ fn fmt_time(ns: i64, with_date: bool, iso: bool) -> String {
     }
 }
 
-fn typechar(ty: &str) -> &'static str {
+pub(crate) fn typechar(ty: &str) -> &'static str {
     match ty {
         "file" => "f",
         "directory" => "d",
@@ -550,37 +543,31 @@ fn typechar(ty: &str) -> &'static str {
     }
 }
 
-fn is_inet(ty: Option<&str>) -> bool {
-    matches!(ty, Some("ipv4" | "ipv6"))
-}
-
 /// Extracts one field of one event.
 pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'a> {
     use Slot::*;
+    // Everything that reads memory outside the event itself (the parent, the
+    // descriptor record) is computed only by the fields that need it: an event's
+    // heap records are usually cold, and most checks test other fields.
     let p = ev.process.as_deref();
-    let parent = ev.ancestors.first().map(|x| &**x);
-    let fd = ev.rec.fd.as_ref();
+    let parent = || ev.ancestors.first().map(|x| &**x);
+    let fd = ev.rec.fd.as_deref();
     let ct = ev.container.as_deref();
-    let user = ev.user.as_ref();
-    let fd_ty = fd.and_then(|f| f.ty.as_deref());
-    let inet = is_inet(fd_ty);
-    let server = fd.and_then(|f| f.is_server).unwrap_or(false);
-    let (cip, sip) = (
-        fd.and_then(|f| ip(f.cip.as_deref())),
-        fd.and_then(|f| ip(f.sip.as_deref())),
-    );
-    let (cport, sport) = (
-        fd.and_then(|f| f.cport).map(u64::from),
-        fd.and_then(|f| f.sport).map(u64::from),
-    );
+    let user = ev.user.as_deref();
+    let fd_ty = || fd.and_then(|f| f.ty.as_deref());
+    let inet = ev.fd_inet;
+    let server = || fd.and_then(|f| f.is_server).unwrap_or(false);
+    let (cip, sip) = (ev.cip, ev.sip);
+    let cport = || fd.and_then(|f| f.cport).map(u64::from);
+    let sport = || fd.and_then(|f| f.sport).map(u64::from);
     match slot {
         Unknown => Values::Missing,
-        EvtType => s(&ev.rec.ty),
+        EvtType => s(&ev.ty),
         EvtNum => uint(Some(ev.num)),
         EvtDir => s(ev.rec.dir.as_deref().unwrap_or("<")),
-        EvtRes => ev
-            .rawres
-            .map_or(Values::Missing, |r| owned(crate::errno::name(r))),
+        EvtRes => ev.rawres.map_or(Values::Missing, |r| {
+            Values::One(Value::Str(crate::errno::name(r)))
+        }),
         EvtRawRes => int(ev.rawres),
         EvtFailed => boolean(ev.rawres.map(|r| r < 0)),
         EvtArg => {
@@ -619,7 +606,7 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         EvtAbsPath => {
             let path = ["path", "name", "pathname", "filename", "target"]
                 .iter()
-                .find_map(|k| ev.rec.args.get(*k))
+                .find_map(|k| ev.rec.args.get(k))
                 .map(json_text);
             match (path, p.and_then(|p| p.rec.cwd.as_deref())) {
                 (Some(x), _) if x.starts_with('/') => Values::One(Value::Str(x)),
@@ -630,10 +617,10 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         ProcPid => int(p.and_then(|p| p.rec.pid)),
         ProcPpid => int(p
             .and_then(|p| p.rec.ppid)
-            .or(parent.and_then(|x| x.rec.pid))),
+            .or(parent().and_then(|x| x.rec.pid))),
         ProcApid => from_ancestors(ev, arg, |a| a.rec.pid.map(Value::Int)),
         ProcVpid => int(p.and_then(|p| p.rec.vpid.or(p.rec.pid))),
-        ProcPvpid => int(parent.and_then(|p| p.rec.vpid.or(p.rec.pid))),
+        ProcPvpid => int(parent().and_then(|p| p.rec.vpid.or(p.rec.pid))),
         ProcSid => int(p.and_then(|p| p.rec.sid)),
         ProcSname => {
             let Some(p) = p else { return Values::Missing };
@@ -661,18 +648,18 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
                 .map_or(Values::Missing, |x| s(&x.name))
         }
         ProcName => p.map_or(Values::Missing, |p| s(&p.name)),
-        ProcPname => parent.map_or(Values::Missing, |p| s(&p.name)),
+        ProcPname => parent().map_or(Values::Missing, |p| s(&p.name)),
         ProcAname => from_ancestors(ev, arg, |a| borrowed(&a.name)),
         ProcExe => p.map_or(Values::Missing, |p| s(&p.exe)),
-        ProcPexe => parent.map_or(Values::Missing, |p| s(&p.exe)),
+        ProcPexe => parent().map_or(Values::Missing, |p| s(&p.exe)),
         ProcAexe => from_ancestors(ev, arg, |a| borrowed(&a.exe)),
         ProcExepath => p.map_or(Values::Missing, |p| s(&p.exepath)),
-        ProcPexepath => parent.map_or(Values::Missing, |p| s(&p.exepath)),
+        ProcPexepath => parent().map_or(Values::Missing, |p| s(&p.exepath)),
         ProcAexepath => from_ancestors(ev, arg, |a| borrowed(&a.exepath)),
         ProcArgs => p.map_or(Values::Missing, |p| s(&p.args)),
         ProcAargs => from_ancestors(ev, arg, |a| borrowed(&a.args)),
         ProcCmdline => p.map_or(Values::Missing, |p| s(&p.cmdline)),
-        ProcPcmdline => parent.map_or(Values::Missing, |p| s(&p.cmdline)),
+        ProcPcmdline => parent().map_or(Values::Missing, |p| s(&p.cmdline)),
         ProcAcmdline => from_ancestors(ev, arg, |a| borrowed(&a.cmdline)),
         ProcExeline => p.map_or(Values::Missing, |p| {
             if p.args.is_empty() {
@@ -705,7 +692,7 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         ProcTty => uint(p.map(|p| u64::from(p.rec.tty.unwrap_or(0)))),
         ProcDuration => int(p.and_then(|p| p.start_ns).map(|s| ev.ts - s)),
         ProcPidTs => int(p.and_then(|p| p.start_ns)),
-        ProcPpidTs => int(parent.and_then(|p| p.start_ns)),
+        ProcPpidTs => int(parent().and_then(|p| p.start_ns)),
         ProcIsExeWritable => boolean(p.map(|p| p.rec.exe_writable.unwrap_or(false))),
         ProcIsExeUpper => boolean(p.map(|p| p.rec.exe_upper_layer.unwrap_or(false))),
         ProcIsExeLower => boolean(p.map(|p| p.rec.exe_lower_layer.unwrap_or(false))),
@@ -735,11 +722,11 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         UserShell => opt_s(user.and_then(|u| u.shell.as_deref())),
         UserLoginuid => int(user.map(|u| u.loginuid.unwrap_or(-1))),
         UserLoginname => opt_s(user.and_then(|u| u.loginname.as_deref())),
-        GroupGid => uint(ev.group.as_ref().and_then(|g| g.gid).map(u64::from)),
-        GroupName => opt_s(ev.group.as_ref().and_then(|g| g.name.as_deref())),
+        GroupGid => uint(ev.group.as_deref().and_then(|g| g.gid).map(u64::from)),
+        GroupName => opt_s(ev.group.as_deref().and_then(|g| g.name.as_deref())),
         FdNum => int(fd.and_then(|f| f.num)),
-        FdType => opt_s(fd_ty),
-        FdTypechar => fd_ty.map_or(Values::Missing, |t| s(typechar(t))),
+        FdType => opt_s(fd_ty()),
+        FdTypechar => ev.fd_typechar.map_or(Values::Missing, s),
         FdName => match fd {
             None => Values::Missing,
             Some(f) => match (&f.name, inet) {
@@ -755,12 +742,12 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
             },
         },
         FdNameraw => opt_s(fd.and_then(|f| f.nameraw.as_deref().or(f.name.as_deref()))),
-        FdDirectory => match (fd_ty, fd.and_then(|f| f.name.as_deref())) {
+        FdDirectory => match (fd_ty(), fd.and_then(|f| f.name.as_deref())) {
             (Some("directory"), Some(n)) => s(n),
             (Some("file"), Some(n)) => s(dirname(n)),
             _ => Values::Missing,
         },
-        FdFilename => match (fd_ty, fd.and_then(|f| f.name.as_deref())) {
+        FdFilename => match (fd_ty(), fd.and_then(|f| f.name.as_deref())) {
             (Some("file"), Some(n)) => s(basename(n)),
             _ => Values::Missing,
         },
@@ -768,35 +755,41 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         // first value, so the server end (the remote one for outbound traffic, which
         // the default rules test) comes first.
         FdIp | FdNet if inet => many(sip.into_iter().chain(cip).map(Value::Ip).collect()),
-        FdPort if inet => many(sport.into_iter().chain(cport).map(Value::Uint).collect()),
+        FdPort if inet => many(
+            sport()
+                .into_iter()
+                .chain(cport())
+                .map(Value::Uint)
+                .collect(),
+        ),
         FdCip | FdCnet if inet => ipv(cip),
         FdSip | FdSnet if inet => ipv(sip),
-        FdLip | FdLnet if inet => ipv(if server { sip } else { cip }),
-        FdRip | FdRnet if inet => ipv(if server { cip } else { sip }),
-        FdCport if inet => uint(cport),
-        FdSport if inet => uint(sport),
-        FdLport if inet => uint(if server { sport } else { cport }),
-        FdRport if inet => uint(if server { cport } else { sport }),
+        FdLip | FdLnet if inet => ipv(if server() { sip } else { cip }),
+        FdRip | FdRnet if inet => ipv(if server() { cip } else { sip }),
+        FdCport if inet => uint(cport()),
+        FdSport if inet => uint(sport()),
+        FdLport if inet => uint(if server() { sport() } else { cport() }),
+        FdRport if inet => uint(if server() { cport() } else { sport() }),
         FdL4proto => opt_s(fd.and_then(|f| f.l4proto.as_deref())),
-        FdSockfamily => match fd_ty {
+        FdSockfamily => match fd_ty() {
             Some("ipv4" | "ipv6") => s("ip"),
             Some("unix") => s("unix"),
             _ => Values::Missing,
         },
-        FdIsServer if inet => boolean(Some(server)),
+        FdIsServer if inet => boolean(Some(server())),
         FdConnected => boolean(fd.map(|f| f.connected.unwrap_or(false))),
         FdNameChanged => boolean(fd.map(|f| f.name_changed.unwrap_or(false))),
         FdCipName => opt_s(fd.and_then(|f| f.cip_name.as_deref())),
         FdSipName => opt_s(fd.and_then(|f| f.sip_name.as_deref())),
         FdLipName => opt_s(fd.and_then(|f| {
-            if server {
+            if server() {
                 f.sip_name.as_deref()
             } else {
                 f.cip_name.as_deref()
             }
         })),
         FdRipName => opt_s(fd.and_then(|f| {
-            if server {
+            if server() {
                 f.cip_name.as_deref()
             } else {
                 f.sip_name.as_deref()
@@ -812,7 +805,7 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
             let n = if slot == FdContainerName {
                 f.name.as_deref()
             } else {
-                match fd_ty {
+                match fd_ty() {
                     Some("directory") => f.name.as_deref(),
                     Some("file") => f.name.as_deref().map(dirname),
                     _ => None,

@@ -53,7 +53,9 @@ pub struct RecordReader {
     path: PathBuf,
     lines: Box<dyn BufRead>,
     line: u64,
-    buf: String,
+    /// Lines are read as bytes: a line that is not UTF-8 is one bad line, not the end
+    /// of the file.
+    buf: Vec<u8>,
 }
 
 impl RecordReader {
@@ -63,7 +65,7 @@ impl RecordReader {
             path: path.to_path_buf(),
             lines: open_lines(path)?,
             line: 0,
-            buf: String::new(),
+            buf: Vec::new(),
         })
     }
 
@@ -79,7 +81,7 @@ impl Iterator for RecordReader {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             self.buf.clear();
-            match self.lines.read_line(&mut self.buf) {
+            match self.lines.read_until(b'\n', &mut self.buf) {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(source) => {
@@ -90,12 +92,12 @@ impl Iterator for RecordReader {
                 }
             }
             self.line += 1;
-            let text = self.buf.trim();
-            if text.is_empty() || text.starts_with('#') {
+            let text = self.buf.trim_ascii();
+            if text.is_empty() || text.starts_with(b"#") {
                 continue;
             }
             return Some(
-                serde_json::from_str::<EventRecord>(text)
+                serde_json::from_slice::<EventRecord>(text)
                     .map_err(|e| ReplayError::BadLine {
                         path: self.path.clone(),
                         line: self.line,
@@ -153,11 +155,11 @@ pub fn replay_files(
 /// events (`auditID`, `kind: Event`/`EventList`, cloud wrappers) or syscall events.
 pub fn detect_source(path: &Path) -> Result<&'static str, ReplayError> {
     let mut lines = open_lines(path)?;
-    let mut buf = String::new();
+    let mut raw = Vec::new();
     loop {
-        buf.clear();
+        raw.clear();
         let n = lines
-            .read_line(&mut buf)
+            .read_until(b'\n', &mut raw)
             .map_err(|source| ReplayError::Io {
                 path: path.to_path_buf(),
                 source,
@@ -165,6 +167,7 @@ pub fn detect_source(path: &Path) -> Result<&'static str, ReplayError> {
         if n == 0 {
             return Ok("syscall");
         }
+        let buf = String::from_utf8_lossy(&raw);
         let t = buf.trim();
         if t.is_empty() || t.starts_with('#') {
             continue;

@@ -10,13 +10,60 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// An event time: nanoseconds since the epoch, or an RFC 3339 string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Time {
     /// Nanoseconds since the Unix epoch.
     Nanos(i64),
     /// RFC 3339 text (`2026-06-01T12:00:00.123456789Z`).
     Text(String),
+}
+
+/// Number-or-text fields are read with a visitor rather than `#[serde(untagged)]`,
+/// which buffers every value first; these are on every event line.
+struct NumOrText<T>(std::marker::PhantomData<T>);
+
+trait FromNumOrText: Sized {
+    const EXPECTING: &'static str;
+    fn from_i64(n: i64) -> Self;
+    fn from_text(s: String) -> Self;
+}
+
+impl<'de, T: FromNumOrText> serde::de::Visitor<'de> for NumOrText<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<T, E> {
+        Ok(T::from_i64(v))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<T, E> {
+        i64::try_from(v)
+            .map(T::from_i64)
+            .map_err(|_| E::custom(format!("{v} is out of range")))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from_text(v.to_string()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from_text(v))
+    }
+}
+
+impl FromNumOrText for Time {
+    const EXPECTING: &'static str = "nanoseconds since the epoch or an RFC 3339 time";
+    fn from_i64(n: i64) -> Self {
+        Time::Nanos(n)
+    }
+    fn from_text(s: String) -> Self {
+        Time::Text(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NumOrText::<Time>(std::marker::PhantomData))
+    }
 }
 
 impl Time {
@@ -33,7 +80,7 @@ impl Time {
 }
 
 /// A syscall return value: a number, or an errno name (`ENOENT`) / `SUCCESS`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Res {
     /// Raw return value (negative errno on failure).
@@ -42,7 +89,100 @@ pub enum Res {
     Name(String),
 }
 
+impl FromNumOrText for Res {
+    const EXPECTING: &'static str = "a return value or an errno name";
+    fn from_i64(n: i64) -> Self {
+        Res::Num(n)
+    }
+    fn from_text(s: String) -> Self {
+        Res::Name(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Res {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NumOrText::<Res>(std::marker::PhantomData))
+    }
+}
+
+/// Event arguments in the order the sensor wrote them. Events carry a handful of
+/// arguments, so a vector searched by name is faster to build and to query than a
+/// hash map. A name written twice is looked up as its last value, as in a JSON
+/// object (both entries stay in `iter`, so reading stays linear on hostile input).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Args(Vec<(String, serde_json::Value)>);
+
+impl Args {
+    /// The value of argument `name`.
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// Whether there are no arguments.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Number of arguments.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Arguments in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Values in order.
+    pub fn values(&self) -> impl Iterator<Item = &serde_json::Value> {
+        self.0.iter().map(|(_, v)| v)
+    }
+
+    /// Sets an argument (replacing one of the same name).
+    pub fn insert(&mut self, name: impl Into<String>, value: serde_json::Value) {
+        let name = name.into();
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((name, value)),
+        }
+    }
+}
+
+impl Serialize for Args {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Args {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Args;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of arguments")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Args, A::Error> {
+                let mut args = Args(Vec::with_capacity(m.size_hint().unwrap_or(4).min(16)));
+                while let Some(kv) = m.next_entry::<String, serde_json::Value>()? {
+                    args.0.push(kv);
+                }
+                Ok(args)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
 /// One line of a syscall event file.
+///
+/// The nested records are boxed: most events carry only a few of them (a thread id
+/// and a file descriptor), and a small record is cheap to move through replay.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EventRecord {
@@ -65,8 +205,8 @@ pub struct EventRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub res: Option<Res>,
     /// Arguments in libsinsp's order and text form (`flags: "O_RDONLY|O_CLOEXEC"`).
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    pub args: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Args::is_empty")]
+    pub args: Args,
     /// Data buffer of I/O events (`evt.buffer`), as text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub buffer: Option<String>,
@@ -78,26 +218,26 @@ pub struct EventRecord {
     pub tid: Option<i64>,
     /// The process the thread belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub proc: Option<ProcRecord>,
+    pub proc: Option<Box<ProcRecord>>,
     /// Ancestors, nearest first (parent, grandparent ...), for sensors that report
     /// them inline; replay otherwise walks its process tree by `ppid`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parents: Vec<ProcRecord>,
     /// User of the thread.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserRecord>,
+    pub user: Option<Box<UserRecord>>,
     /// Group of the thread.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<GroupRecord>,
+    pub group: Option<Box<GroupRecord>>,
     /// File descriptor the event works on.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fd: Option<FdRecord>,
+    pub fd: Option<Box<FdRecord>>,
     /// Container of the process (absent: the host).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub container: Option<ContainerRecord>,
+    pub container: Option<Box<ContainerRecord>>,
     /// Kubernetes pod of the container.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub k8s: Option<K8sRecord>,
+    pub k8s: Option<Box<K8sRecord>>,
 }
 
 /// A process (thread group), as the event or the process tree knows it.

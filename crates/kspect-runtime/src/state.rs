@@ -4,13 +4,18 @@
 //! rest in, links parents by `ppid`, and lets children inherit their parent's
 //! container, user and group on `clone`/`fork`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use crate::event::SyscallEvent;
 use crate::schema::{
     ContainerRecord, EventRecord, GroupRecord, K8sRecord, ProcRecord, Res, UserRecord,
 };
+
+/// The maps are looked up several times per event (the thread, each ancestor); a
+/// fast hasher matters more here than flooding resistance: the worst a hostile
+/// event file can do is slow its own replay down.
+type Fast = foldhash::fast::RandomState;
 
 /// Deepest ancestor chain followed; a guard against `ppid` loops in bad input.
 pub const MAX_ANCESTORS: usize = 64;
@@ -32,10 +37,10 @@ pub struct Process {
     pub cmdline: String,
     /// Start time in nanoseconds.
     pub start_ns: Option<i64>,
-    /// Last user seen for the process.
-    pub user: Option<UserRecord>,
-    /// Last group seen for the process.
-    pub group: Option<GroupRecord>,
+    /// Last user seen for the process (shared with its events).
+    pub user: Option<Arc<UserRecord>>,
+    /// Last group seen for the process (shared with its events).
+    pub group: Option<Arc<GroupRecord>>,
 }
 
 fn basename(p: &str) -> &str {
@@ -44,7 +49,11 @@ fn basename(p: &str) -> &str {
 
 impl Process {
     /// Builds the derived fields of a record.
-    pub fn new(rec: ProcRecord, user: Option<UserRecord>, group: Option<GroupRecord>) -> Self {
+    pub fn new(
+        rec: ProcRecord,
+        user: Option<Arc<UserRecord>>,
+        group: Option<Arc<GroupRecord>>,
+    ) -> Self {
         let exepath = rec
             .exepath
             .clone()
@@ -187,8 +196,10 @@ pub struct StateStats {
 /// The process tree and container table of one replay.
 #[derive(Debug, Default)]
 pub struct State {
-    procs: HashMap<i64, Arc<Process>>,
-    containers: HashMap<String, Arc<Container>>,
+    procs: HashMap<i64, Arc<Process>, Fast>,
+    containers: HashMap<String, Arc<Container>, Fast>,
+    /// Event type names seen so far, shared by all events of a type.
+    types: HashSet<Arc<str>, Fast>,
     next_num: u64,
     last_ts: i64,
 }
@@ -232,8 +243,8 @@ impl State {
     fn upsert_proc(
         &mut self,
         rec: ProcRecord,
-        user: Option<UserRecord>,
-        group: Option<GroupRecord>,
+        user: Option<Arc<UserRecord>>,
+        group: Option<Arc<GroupRecord>>,
     ) -> Option<Arc<Process>> {
         let pid = rec.pid?;
         let p = match self.procs.get(&pid) {
@@ -243,7 +254,9 @@ impl State {
                 let mut g = old.group.clone();
                 merge_proc(&mut r, rec);
                 if let Some(nu) = user {
-                    merge_user(u.get_or_insert_with(UserRecord::default), nu);
+                    let mut merged = u.as_deref().cloned().unwrap_or_default();
+                    merge_user(&mut merged, (*nu).clone());
+                    u = Some(Arc::new(merged));
                 }
                 if let Some(ng) = group {
                     g = Some(ng);
@@ -295,6 +308,14 @@ impl State {
     /// Takes one record: updates the tree and the container table, and returns the
     /// event with its process, ancestors and container attached.
     pub fn ingest(&mut self, mut rec: EventRecord) -> SyscallEvent {
+        let ty = match self.types.get(rec.ty.as_str()) {
+            Some(t) => Arc::clone(t),
+            None => {
+                let t: Arc<str> = Arc::from(rec.ty.as_str());
+                self.types.insert(Arc::clone(&t));
+                t
+            }
+        };
         self.next_num += 1;
         let num = rec.num.unwrap_or(self.next_num);
         let ts = rec
@@ -309,7 +330,7 @@ impl State {
         let container_rec = rec.container.take();
         let k8s_rec = rec.k8s.take();
         let mut container = match container_rec {
-            Some(c) => self.upsert_container(c, k8s_rec),
+            Some(c) => self.upsert_container(*c, k8s_rec.map(|k| *k)),
             None => None,
         };
 
@@ -334,10 +355,11 @@ impl State {
         }
         inline.reverse();
 
-        let user = rec.user.take();
-        let group = rec.group.take();
+        let user = rec.user.take().map(|u| Arc::new(*u));
+        let group = rec.group.take().map(|g| Arc::new(*g));
         let process = match rec.proc.take() {
-            Some(mut p) => {
+            Some(p) => {
+                let mut p = *p;
                 if p.pid.is_none() {
                     p.pid = rec.tid;
                 }
@@ -414,7 +436,7 @@ impl State {
         let user = user.or_else(|| process.as_ref().and_then(|p| p.user.clone()));
         let group = group.or_else(|| process.as_ref().and_then(|p| p.group.clone()));
         SyscallEvent::new(
-            rec, num, ts, rawres, process, ancestors, container, user, group,
+            rec, ty, num, ts, rawres, process, ancestors, container, user, group,
         )
     }
 }

@@ -11,5 +11,6 @@ pub fn all_rules() -> Registry {
     rules.extend(crate::commands::rbac::rules());
     rules.extend(kspect_bench::findings::rules());
     rules.extend(crate::commands::vuln::rules());
+    rules.extend(kspect_audit::findings::rules());
     Registry::new(rules).default_off(kspect_posture::RESTATES_PSS)
 }

@@ -1786,3 +1786,63 @@ fn audit_commands() {
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("kics-positive2-secrets-at-requestresponse.yaml:5: [high] KAP001 secrets are logged at RequestResponse"), "{}", out.stdout);
 }
+
+#[test]
+fn plugin_requirements_are_checked_after_loading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let rules = "- required_plugin_versions:\n  - name: json\n    version: 0.7.0\n  - name: k8saudit\n    version: 1.0.0\n    alternatives:\n      - name: k8saudit-eks\n        version: 0.12.0\n\n- rule: r\n  desc: d\n  condition: ka.verb = get\n  output: o %ka.user.name\n  priority: INFO\n  source: k8s_audit\n";
+    let f = common::write(d, "needs-newer.yaml", rules);
+    let f = f.to_str().unwrap();
+    let out = common::run(&["runtime", "validate", f], d);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    // The first alternative kspect stands in for decides, as in Falco.
+    assert!(
+        out.stdout.contains(&format!("{f}:4:")) && out.stdout.contains(
+            "Plugin 'k8saudit' version '0.18.0' is not compatible with required plugin version '1.0.0'"
+        ),
+        "{}",
+        out.stdout
+    );
+    let events = common::write(
+        d,
+        "ev.json",
+        "{\"kind\":\"Event\",\"auditID\":\"1\",\"verb\":\"get\"}\n",
+    );
+    let out = common::run(
+        &[
+            "runtime",
+            "replay",
+            "--rules",
+            f,
+            "--events",
+            events.to_str().unwrap(),
+        ],
+        d,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("is not compatible"), "{}", out.stderr);
+
+    let missing = common::write(
+        d,
+        "needs-cloudtrail.yaml",
+        "- required_plugin_versions:\n  - name: cloudtrail\n    version: 0.1.0\n",
+    );
+    let out = common::run(&["runtime", "validate", missing.to_str().unwrap()], d);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .contains("Plugin requirement not satisfied, must load one of: cloudtrail (>= 0.1.0)"),
+        "{}",
+        out.stdout
+    );
+    let ok = common::write(
+        d,
+        "ok.yaml",
+        "- required_plugin_versions:\n  - name: k8saudit-gke\n    version: 0.9.0\n  - name: container\n    version: 0.4.0\n",
+    );
+    assert_eq!(
+        common::run(&["runtime", "validate", ok.to_str().unwrap()], d).code,
+        0
+    );
+}

@@ -4,14 +4,25 @@
 //! Falco k8s-audit rules given with `--rules` and kspect's own detections, and prints
 //! the summary an analyst starts from. `policy` reports what an audit Policy leaks,
 //! misses, shadows or misspells.
+//!
+//! Both commands take `--format table|json|sarif|junit`: `table` (or `text`, the
+//! historical name) is the analyst's summary, `json` kspect's audit document (its
+//! shape is a contract), and `sarif`/`junit` go through the shared reporters with the
+//! KSA/KAP rules of `kspect rules`: log detections point at the file and line of their
+//! event, policy findings at the line of the offending rule.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use kspect_audit::analyze::{Analyzer, Report, Severity};
 use kspect_audit::policy::{self, Policy};
+use kspect_core::load::{Diagnostic, DiagnosticLevel};
+use kspect_report::{Format, RenderOptions};
 use kspect_rules::RuleMatching;
+
+use crate::cli::OutputArgs;
+use crate::context;
 
 /// `kspect audit`.
 #[derive(Debug, Args)]
@@ -30,13 +41,91 @@ pub enum AuditCommand {
     Policy(PolicyArgs),
 }
 
-/// Report format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Text for people.
-    Text,
-    /// One JSON document.
+/// Output options shared by `analyze` and `policy`, in the style of [`OutputArgs`]
+/// (whose `--fail-on` default does not fit `analyze`, where detections only fail the
+/// run when a threshold is asked for).
+#[derive(Debug, Clone, Args)]
+pub struct AuditOutput {
+    /// Output format: table (the summary; `text` is accepted too), json, sarif or junit.
+    #[arg(long, value_name = "FORMAT", default_value = "table")]
+    pub format: String,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Never colour the output (also: the NO_COLOR environment variable).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+impl AuditOutput {
+    fn as_output_args(&self, fail_on: kspect_core::Severity) -> OutputArgs {
+        OutputArgs {
+            format: self.format.clone(),
+            output: self.output.clone(),
+            fail_on,
+            config: None,
+            quiet: false,
+            no_color: self.no_color,
+            max_file_size: kspect_core::load::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// What `--format` asks for.
+enum Shape {
+    Summary,
     Json,
+    Report(Format),
+}
+
+fn shape(format: &str) -> anyhow::Result<Shape> {
+    Ok(match format {
+        "table" | "text" => Shape::Summary,
+        "json" => Shape::Json,
+        "sarif" => Shape::Report(Format::Sarif),
+        "junit" => Shape::Report(Format::Junit),
+        other => anyhow::bail!(
+            "unknown format {other:?} for `audit` (expected table, json, sarif or junit)"
+        ),
+    })
+}
+
+fn core_severity(s: &str) -> anyhow::Result<kspect_core::Severity> {
+    s.parse().map_err(|_| {
+        anyhow::anyhow!("unknown severity {s:?} (expected critical, high, medium, low or info)")
+    })
+}
+
+/// Renders findings with the shared reporters.
+fn render_findings(
+    findings: &mut [kspect_core::Finding],
+    diagnostics: &[Diagnostic],
+    format: Format,
+    command: &str,
+    fail_on: Option<kspect_core::Severity>,
+    files: usize,
+    out_args: &OutputArgs,
+) -> anyhow::Result<()> {
+    kspect_core::finding::sort_findings(findings);
+    let registry = crate::registry::all_rules();
+    let report = kspect_report::Report {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        command,
+        findings,
+        diagnostics,
+        registry: &registry,
+        objects_scanned: findings.len(),
+        files_scanned: files,
+        fail_on,
+    };
+    let options = RenderOptions {
+        color: context::use_color(out_args),
+        base_dir: std::env::current_dir().ok(),
+    };
+    let mut out = context::open_output(out_args)?;
+    kspect_report::render(format, &report, &options, &mut out)?;
+    out.flush()?;
+    Ok(())
 }
 
 /// `kspect audit analyze`.
@@ -49,9 +138,9 @@ pub struct AnalyzeArgs {
     /// Falco k8s-audit rule files to run as well, loaded in order.
     #[arg(long = "rules", short = 'r', value_name = "FILE")]
     pub rules: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: ReportFormat,
+    /// Output options.
+    #[command(flatten)]
+    pub out: AuditOutput,
     /// Exit 1 when a detection is at or above this severity (critical, high, medium,
     /// low, info); without it the exit code does not depend on detections.
     #[arg(long, value_name = "SEVERITY")]
@@ -67,9 +156,9 @@ pub struct PolicyArgs {
     /// The audit Policy file.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: ReportFormat,
+    /// Output options.
+    #[command(flatten)]
+    pub out: AuditOutput,
     /// Exit 1 when a finding is at or above this severity (high, medium, low).
     #[arg(long, value_name = "SEVERITY", default_value = "low")]
     pub fail_on: String,
@@ -121,10 +210,19 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
         |m| malformed.push(m),
     );
     let report = analyzer.finish();
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match args.format {
-        ReportFormat::Json => {
+    let threshold = match &args.fail_on {
+        None => None,
+        Some(t) => {
+            Some(Severity::parse(t).ok_or_else(|| anyhow::anyhow!("unknown severity {t:?}"))?)
+        }
+    };
+    let out_args =
+        args.out
+            .as_output_args(threshold.map_or(Ok(kspect_core::Severity::Info), |t| {
+                core_severity(t.as_str())
+            })?);
+    match shape(&args.out.format)? {
+        Shape::Json => {
             let doc = serde_json::json!({
                 "files": stats.files,
                 "events": stats.events,
@@ -144,19 +242,41 @@ fn analyze(args: AnalyzeArgs) -> anyhow::Result<u8> {
                 "timeline": report.timeline(),
                 "uninspectable_pod_writes": report.uninspectable_pod_writes,
             });
+            let mut out = context::open_output(&out_args)?;
             writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            out.flush()?;
         }
-        ReportFormat::Text => write_text(&mut out, &stats, &report, &alerts, &malformed)?,
+        Shape::Summary => {
+            let mut out = context::open_output(&out_args)?;
+            write_text(&mut out, &stats, &report, &alerts, &malformed)?;
+            out.flush()?;
+        }
+        Shape::Report(format) => {
+            let mut findings = kspect_audit::findings::detection_findings(&report);
+            let diagnostics: Vec<Diagnostic> = malformed
+                .iter()
+                .map(|m| Diagnostic {
+                    level: DiagnosticLevel::Warning,
+                    file: m.origin.file.display().to_string(),
+                    document: None,
+                    line: u32::try_from(m.origin.line).ok().filter(|l| *l > 0),
+                    column: None,
+                    message: m.message.clone(),
+                })
+                .collect();
+            render_findings(
+                &mut findings,
+                &diagnostics,
+                format,
+                "audit analyze",
+                threshold.map(|_| out_args.fail_on),
+                stats.files,
+                &out_args,
+            )?;
+        }
     }
-    out.flush()?;
     let unreadable = malformed.iter().any(|m| m.origin.line == 0);
-    let failed = match &args.fail_on {
-        None => false,
-        Some(s) => {
-            let t = Severity::parse(s).ok_or_else(|| anyhow::anyhow!("unknown severity {s:?}"))?;
-            report.detections.iter().any(|d| d.severity <= t)
-        }
-    };
+    let failed = threshold.is_some_and(|t| report.detections.iter().any(|d| d.severity <= t));
     Ok(super::exit_status(failed, unreadable))
 }
 
@@ -269,18 +389,22 @@ fn policy_cmd(args: PolicyArgs) -> anyhow::Result<u8> {
         }
     };
     let findings = policy::analyze(&pol);
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match args.format {
-        ReportFormat::Json => {
+    let t = severity_rank(&args.fail_on.to_ascii_lowercase());
+    let failed = findings.iter().any(|f| severity_rank(f.severity) <= t);
+    let out_args = args.out.as_output_args(core_severity(&args.fail_on)?);
+    match shape(&args.out.format)? {
+        Shape::Json => {
             let doc = serde_json::json!({
                 "file": args.file.display().to_string(),
                 "rules": pol.rules.len(),
                 "findings": findings,
             });
+            let mut out = context::open_output(&out_args)?;
             writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            out.flush()?;
         }
-        ReportFormat::Text => {
+        Shape::Summary => {
+            let mut out = context::open_output(&out_args)?;
             for f in &findings {
                 writeln!(
                     out,
@@ -298,11 +422,21 @@ fn policy_cmd(args: PolicyArgs) -> anyhow::Result<u8> {
                 findings.len(),
                 pol.rules.len()
             )?;
+            out.flush()?;
+        }
+        Shape::Report(format) => {
+            let file = args.file.display().to_string();
+            let mut kf = kspect_audit::findings::policy_findings(&file, &findings);
+            render_findings(
+                &mut kf,
+                &[],
+                format,
+                "audit policy",
+                Some(out_args.fail_on),
+                1,
+                &out_args,
+            )?;
         }
     }
-    out.flush()?;
-    let t = severity_rank(&args.fail_on.to_ascii_lowercase());
-    Ok(u8::from(
-        findings.iter().any(|f| severity_rank(f.severity) <= t),
-    ))
+    Ok(u8::from(failed))
 }

@@ -22,7 +22,9 @@ pub struct RuntimeArgs {
 #[derive(Debug, Subcommand)]
 pub enum RuntimeCommand {
     /// Load rule files in order (as `falco -V` does) and print the loader's errors and
-    /// warnings with file and line. Exit 0 when every file loads, 1 when one does not.
+    /// warnings with file and line, then check their `required_plugin_versions` against
+    /// the plugins kspect's sources stand in for. Exit 0 when every file loads and its
+    /// requirements are met, 1 otherwise.
     Validate(ValidateArgs),
     /// Evaluate rules over event files (syscall JSON lines or Kubernetes audit logs)
     /// and print one alert per line.
@@ -154,6 +156,15 @@ fn validate(args: ValidateArgs) -> anyhow::Result<u8> {
             break;
         }
     }
+    // Then, as Falco does once the files are loaded, the plugins they require; kspect's
+    // built-in sources stand in for the plugins (kspect_rules::plugins).
+    if !failed {
+        if let Err(d) = engine.check_plugin_requirements(kspect_rules::plugins::BUILTIN_PLUGINS) {
+            writeln!(out, "plugin requirements: Invalid")?;
+            writeln!(out, "  error: {d}")?;
+            failed = true;
+        }
+    }
     out.flush()?;
     Ok(u8::from(failed))
 }
@@ -171,6 +182,9 @@ pub fn load_engine(files: &[PathBuf]) -> Result<Engine, String> {
             }
             return Err(msg);
         }
+    }
+    if let Err(d) = engine.check_plugin_requirements(kspect_rules::plugins::BUILTIN_PLUGINS) {
+        return Err(format!("{d}"));
     }
     Ok(engine)
 }
