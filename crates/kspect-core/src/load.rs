@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::object::Object;
 use crate::span::{DocSpans, DocumentId, Pos, ROOT_HASH};
-use crate::yaml::parse_document_with;
+use crate::yaml::parse_document_skimming;
 
 /// Files larger than this are refused unless the caller raises the limit.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
@@ -430,7 +430,9 @@ fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, options: &LoadOptions, out: &m
         message,
     };
     let template = find_template(chunk.text).map(|l| l + chunk.first_line);
-    let mut parsed = parse_document_with(chunk.text, chunk.first_line, true);
+    let keep_body = |kind: &str| options.keeps_body(kind);
+    let parse = |text: &str| parse_document_skimming(text, chunk.first_line, &keep_body);
+    let mut parsed = parse(chunk.text);
     if let Err(e) = &parsed
         && (e.message.contains("tab") || e.message.contains("indentation"))
     {
@@ -440,7 +442,7 @@ fn parse_chunk(file: &Arc<str>, chunk: Chunk<'_>, options: &LoadOptions, out: &m
         // re-indented; inside a flow collection indentation carries no meaning, so the
         // value is the one go-yaml reads. Lines keep their numbers.
         let lenient = relax_flow_indentation(chunk.text);
-        if let Ok(retry) = parse_document_with(&lenient, chunk.first_line, true) {
+        if let Ok(retry) = parse(&lenient) {
             out.diagnostics.push(diag(
                 DiagnosticLevel::Warning,
                 Some(e.pos.line),

@@ -70,7 +70,41 @@ pub fn parse_document_with(
     line_offset: u32,
     record_positions: bool,
 ) -> Result<Option<ParsedDocument>, YamlError> {
+    parse(text, line_offset, record_positions, None)
+}
+
+/// Like [`parse_document`], but for a document whose root `kind` fails `keep_body`,
+/// root fields other than `apiVersion`, `kind` and `metadata` that follow `kind` are
+/// only read through (so syntax errors are still found), never built: a
+/// CustomResourceDefinition's schema is most of a manifest corpus's bytes and nothing
+/// that only needs its identity should pay for it. Duplicate keys inside skipped values
+/// are not reported. Fields before `kind` are built as usual; callers that want only
+/// the identity still reduce the value.
+pub fn parse_document_skimming(
+    text: &str,
+    line_offset: u32,
+    keep_body: &dyn Fn(&str) -> bool,
+) -> Result<Option<ParsedDocument>, YamlError> {
+    match parse(text, line_offset, true, Some(keep_body)) {
+        // An alias into a skipped value cannot be resolved without it: build everything.
+        Err(e) if e.message == SKIPPED_ANCHOR => parse(text, line_offset, true, None),
+        other => other,
+    }
+}
+
+/// Internal signal: an alias refers to an anchor inside a value that was skipped.
+const SKIPPED_ANCHOR: &str = "alias refers to an anchor inside a skipped value";
+
+fn parse(
+    text: &str,
+    line_offset: u32,
+    record_positions: bool,
+    keep_body: Option<&dyn Fn(&str) -> bool>,
+) -> Result<Option<ParsedDocument>, YamlError> {
     let mut b = Builder {
+        keep_body,
+        skimming: false,
+        skipped_anchors: Vec::new(),
         record_positions,
         root: None,
         parser: Parser::new_from_str(text),
@@ -128,6 +162,12 @@ struct Anchored {
 
 struct Builder<'a> {
     parser: Parser<'a, StrInput<'a>>,
+    /// Which root kinds keep their body (see [`parse_document_skimming`]).
+    keep_body: Option<&'a dyn Fn(&str) -> bool>,
+    /// Set once the root `kind` fails `keep_body`.
+    skimming: bool,
+    /// Anchors defined inside skipped values.
+    skipped_anchors: Vec<usize>,
     /// False for a first pass that needs values only.
     record_positions: bool,
     /// Position of the document's root node.
@@ -246,8 +286,13 @@ impl<'a> Builder<'a> {
             }
             Event::Alias(id) => {
                 let Some(anchored) = self.anchors.get(&id) else {
+                    let message = if self.skipped_anchors.contains(&id) {
+                        SKIPPED_ANCHOR
+                    } else {
+                        "alias refers to an unknown anchor"
+                    };
                     return Err(YamlError {
-                        message: "alias refers to an unknown anchor".into(),
+                        message: message.into(),
                         pos: self.pos(&span),
                     });
                 };
@@ -343,6 +388,8 @@ impl<'a> Builder<'a> {
         let mut map = Map::new();
         // Entries brought in by `<<` merge keys; explicit keys win wherever they appear.
         let mut merged: MergedEntries = Vec::new();
+        // Root keys read through while skimming, for duplicate-key warnings.
+        let mut skipped_keys: Vec<String> = Vec::new();
         loop {
             let (kev, kspan) = self.expect_next(open)?;
             if matches!(kev, Event::MappingEnd) {
@@ -353,6 +400,21 @@ impl<'a> Builder<'a> {
                 matches!(&kev, Event::Scalar(t, ScalarStyle::Plain, _, None) if t == "<<");
             let key = self.key_string(kev, &kspan)?;
             let (vev, vspan) = self.expect_next(&kspan)?;
+            if depth == 0
+                && self.skimming
+                && !is_merge
+                && !matches!(key.as_str(), "apiVersion" | "kind" | "metadata")
+            {
+                if skipped_keys.contains(&key) || map.contains_key(&key) {
+                    self.warnings.push(YamlWarning {
+                        message: format!("duplicate key {key:?}: the later value is used"),
+                        pos: key_pos,
+                    });
+                }
+                self.skip(vev, &vspan, depth + 1)?;
+                skipped_keys.push(key);
+                continue;
+            }
             if is_merge {
                 // Build the merge value at this mapping's own pointer, with strings, so
                 // that the entries it contributes can be re-based; its hashed spans are
@@ -372,7 +434,13 @@ impl<'a> Builder<'a> {
             let value = self.node(vev, vspan, ptr, child, Some(key_pos), depth + 1);
             ptr.truncate(len);
             let value = value?;
-            if map.contains_key(&key) {
+            if depth == 0
+                && key == "kind"
+                && let (Some(keep), Value::String(kind)) = (self.keep_body, &value)
+            {
+                self.skimming = !keep(kind);
+            }
+            if map.contains_key(&key) || skipped_keys.contains(&key) {
                 self.warnings.push(YamlWarning {
                     message: format!("duplicate key {key:?}: the later value is used"),
                     pos: key_pos,
@@ -399,6 +467,49 @@ impl<'a> Builder<'a> {
         let mut exact = Map::with_capacity(map.len());
         exact.extend(map);
         Ok(Value::Object(exact))
+    }
+
+    /// Reads through the node that starts with `ev` without building it: the parser
+    /// still checks its syntax, and anchors defined in it are remembered as skipped.
+    fn skip(&mut self, ev: Event<'a>, span: &Span, depth: usize) -> Result<(), YamlError> {
+        let mut open = 0usize;
+        let mut ev = ev;
+        loop {
+            if !matches!(ev, Event::MappingEnd | Event::SequenceEnd) {
+                self.count(1, span)?;
+            }
+            match ev {
+                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                    self.note_skipped_anchor(anchor);
+                    open += 1;
+                    if depth + open > MAX_DEPTH {
+                        return Err(YamlError {
+                            message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                            pos: self.pos(span),
+                        });
+                    }
+                }
+                Event::MappingEnd | Event::SequenceEnd => open = open.saturating_sub(1),
+                Event::Scalar(_, _, anchor, _) => self.note_skipped_anchor(anchor),
+                Event::Alias(_) => {}
+                other => {
+                    return Err(YamlError {
+                        message: format!("unexpected YAML event {other:?}"),
+                        pos: self.pos(span),
+                    });
+                }
+            }
+            if open == 0 {
+                return Ok(());
+            }
+            ev = self.expect_next(span)?.0;
+        }
+    }
+
+    fn note_skipped_anchor(&mut self, anchor: usize) {
+        if anchor > 0 {
+            self.skipped_anchors.push(anchor);
+        }
     }
 
     /// Splits the value of a `<<` key (a mapping or a list of mappings) into entries.
@@ -636,6 +747,61 @@ mod tests {
         doc.index
             .get(ptr)
             .unwrap_or_else(|| panic!("no span for {ptr}"))
+    }
+
+    fn skim(text: &str) -> Result<Option<ParsedDocument>, YamlError> {
+        parse_document_skimming(text, 0, &|kind| kind != "CustomResourceDefinition")
+    }
+
+    #[test]
+    fn skimming_skips_root_fields_after_kind_of_a_skimmed_kind() {
+        let text = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: a.example.com\n  labels: {x: z}\nspec:\n  group: example.com\n  versions: [v1]\nstatus: {}\n";
+        let doc = skim(text).unwrap().unwrap();
+        assert_eq!(
+            doc.value,
+            json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                   "metadata": {"name": "a.example.com", "labels": {"x": "z"}}})
+        );
+        assert_eq!(
+            span_of(&doc, "/metadata/labels/x"),
+            Pos {
+                line: 5,
+                column: 12
+            }
+        );
+        assert!(doc.index.get("/spec").is_none());
+        // Any other kind is built whole, exactly as without skimming.
+        let pod = "apiVersion: v1\nkind: Pod\nspec:\n  containers: []\n";
+        let skimmed = skim(pod).unwrap().unwrap();
+        assert_eq!(skimmed.value, parse(pod).value);
+        assert_eq!(
+            span_of(&skimmed, "/spec/containers"),
+            Pos { line: 4, column: 3 }
+        );
+    }
+
+    #[test]
+    fn skimming_still_reports_syntax_errors_and_root_duplicates_in_skipped_values() {
+        let broken =
+            "kind: CustomResourceDefinition\nmetadata:\n  name: a\nspec:\n  x: [1, 2\n  y: 3\n";
+        assert!(skim(broken).is_err());
+        let dup = "kind: CustomResourceDefinition\nspec: {}\nspec: {}\n";
+        let doc = skim(dup).unwrap().unwrap();
+        assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+        assert_eq!(doc.warnings[0].pos.line, 3);
+    }
+
+    #[test]
+    fn skimming_builds_fields_before_kind_and_follows_aliases_into_skipped_values() {
+        // `spec` before `kind` cannot be known to be skippable yet; it is built.
+        let early = "spec: {a: 1}\nkind: CustomResourceDefinition\n";
+        assert_eq!(skim(early).unwrap().unwrap().value["spec"], json!({"a": 1}));
+        // An alias into a skipped value: the document is built whole instead of failing.
+        let alias = "kind: CustomResourceDefinition\nspec: &s {a: 1}\nmetadata:\n  labels: *s\n";
+        let doc = skim(alias).unwrap().unwrap();
+        assert_eq!(doc.value["metadata"]["labels"], json!({"a": 1}));
+        // A real unknown anchor is still an error.
+        assert!(skim("kind: CustomResourceDefinition\nmetadata: *nope\n").is_err());
     }
 
     #[test]

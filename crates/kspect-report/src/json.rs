@@ -206,7 +206,7 @@ fn summary(report: &Report, s: &Summary) -> JsonSummary {
     }
 }
 
-pub(crate) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render<W: Write>(report: &Report, out: &mut W) -> io::Result<()> {
     let s = report.summary();
     let doc = JsonReport {
         schema_version: SCHEMA_VERSION,

@@ -143,12 +143,16 @@ pub fn render(
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    // Serializers make many small writes; a concrete buffer here keeps them off the
+    // dynamic `Write` call, which measured a tenth of rendering a 30 MB report.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
     match format {
-        Format::Table => table::render(report, opts, out),
-        Format::Json => json::render(report, out),
-        Format::Sarif => sarif::render(report, opts, out),
-        Format::Junit => junit::render(report, out),
-    }
+        Format::Table => table::render(report, opts, &mut buffered),
+        Format::Json => json::render(report, &mut buffered),
+        Format::Sarif => sarif::render(report, opts, &mut buffered),
+        Format::Junit => junit::render(report, &mut buffered),
+    }?;
+    buffered.flush()
 }
 
 /// The process exit status for the findings of `report`: 1 when an active (not

@@ -561,7 +561,11 @@ fn notification(d: &Diagnostic, loc: &mut Locator) -> Notification {
     }
 }
 
-pub(crate) fn render(report: &Report, opts: &RenderOptions, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render<W: Write>(
+    report: &Report,
+    opts: &RenderOptions,
+    out: &mut W,
+) -> io::Result<()> {
     let findings = sorted(report.findings);
 
     // The severity each rule's findings carry (overrides apply per rule; take the

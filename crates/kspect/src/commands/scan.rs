@@ -50,6 +50,10 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
         .diagnostics
         .iter()
         .any(|d| d.level == kspect_core::load::DiagnosticLevel::Error);
+    // The process ends right after this: freeing every object and finding one by one
+    // took a tenth of the run on the manifest corpus, for memory the OS takes back anyway.
+    std::mem::forget(findings);
+    std::mem::forget(inventory);
     Ok(super::exit_status(failed, input_errors))
 }
 
