@@ -11,11 +11,16 @@
 //!   directory) read, parsed, attributed to processes and containers, evaluated, and
 //!   every alert serialised as Falco JSON. Target: >= 300,000 events/s.
 //!
-//! Times are the benchmark thread's CPU time (see [`ThreadCpuTime`]), so the
-//! throughputs criterion prints are per core even on a busy machine.
+//! The `rules` group times the benchmark thread's CPU time (see [`ThreadCpuTime`]), so
+//! its throughputs are per core even on a busy machine. The `replay` group is wall time,
+//! because replay parses on a second thread; run it on an idle machine.
 //!
 //! Run: `cargo bench -p kspect-runtime --bench replay -- --warm-up-time 1 --measurement-time 3`
 //! (needs `../shared/corpus`; without it the benchmark prints a notice and exits).
+
+/// The allocator the `kspect` binary runs with.
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 use std::hint::black_box;
 use std::io::Write;
@@ -347,7 +352,7 @@ fn preparse(lines: &[String]) -> Vec<SyscallEvent> {
         .collect()
 }
 
-fn bench<M: Measurement>(c: &mut Criterion<M>) {
+fn bench_rules<M: Measurement>(c: &mut Criterion<M>) {
     let Some(root) = corpus() else { return };
     let lines = generate(200_000);
     let events = preparse(&lines);
@@ -402,7 +407,13 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
         }
     }
     g.finish();
+}
 
+/// End-to-end replay, in wall time: reading and parsing run on a thread of their own
+/// (see `replay_files`), so one thread's CPU time would leave them out.
+fn bench_replay(c: &mut Criterion) {
+    let Some(root) = corpus() else { return };
+    let lines = generate(200_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("events.jsonl");
     {
@@ -436,6 +447,34 @@ fn bench<M: Measurement>(c: &mut Criterion<M>) {
             assert_eq!(n as usize, lines.len());
         })
     });
+    // The two stages apart: reading and parsing (the second thread's work), and
+    // attribution plus rules on records already parsed (the caller's thread).
+    g.bench_function("read_and_parse_only", |b| {
+        b.iter(|| {
+            let reader = kspect_runtime::replay::RecordReader::open(&path).expect("open");
+            assert_eq!(reader.count(), lines.len());
+        })
+    });
+    let records: Vec<EventRecord> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("generated event"))
+        .collect();
+    g.bench_function("ingest_and_rules_only", |b| {
+        b.iter_batched(
+            || records.clone(),
+            |records| {
+                let mut state = State::new();
+                let mut sink = std::io::sink();
+                for rec in records {
+                    let ev = state.ingest(rec);
+                    for r in rs.matches(&ev, RuleMatching::First) {
+                        let _ = writeln!(sink, "{}", r.alert(&ev, "bench").to_json());
+                    }
+                }
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
     g.finish();
 }
 
@@ -444,8 +483,9 @@ fn cpu_time() -> Criterion<ThreadCpuTime> {
 }
 
 criterion_group! {
-    name = benches;
+    name = rules;
     config = cpu_time();
-    targets = bench
+    targets = bench_rules
 }
-criterion_main!(benches);
+criterion_group!(replay, bench_replay);
+criterion_main!(rules, replay);

@@ -14,6 +14,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// jemalloc rather than glibc's malloc: `runtime replay` parses records on one thread
+/// and frees them on another, where glibc's arenas contend (end-to-end replay measured
+/// about twice as fast with jemalloc). mimalloc was as fast but kept 60% more memory
+/// on `scan` of the manifest corpus (160 MB against 99 MB).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {
