@@ -33,47 +33,82 @@ fn warn(cluster: &mut Cluster, o: &Object, message: String) {
     }
 }
 
-/// Parses every ANP and the BANP into the cluster.
-pub fn admin_policies(inv: &Inventory, cluster: &mut Cluster) -> Result<(), NetpolError> {
+/// Parses every ANP and the BANP into the cluster. With `opts.lenient` an object that
+/// fails (defined twice, a priority taken, a second baseline, invalid) is left out and
+/// listed in `cluster.skipped` instead of failing the whole model.
+pub fn admin_policies(
+    inv: &Inventory,
+    opts: crate::BuildOptions,
+    cluster: &mut Cluster,
+) -> Result<(), NetpolError> {
     let mut names: HashMap<String, ()> = HashMap::new();
     let mut priorities: HashMap<u32, String> = HashMap::new();
     for (idx, o) in inv.objects().iter().enumerate() {
-        match o.id.kind.as_str() {
-            "AdminNetworkPolicy" => {
-                if names.insert(o.id.name.clone(), ()).is_some() {
-                    return Err(NetpolError::Duplicate {
-                        origin: origin(o),
-                        message: format!(
-                            "an AdminNetworkPolicy named {:?} is defined twice",
-                            o.id.name
-                        ),
-                    });
-                }
-                let p = parse_admin(o, idx, false, cluster)?;
-                let prio = p.priority.unwrap_or(0);
-                if let Some(other) = priorities.insert(prio, p.name.clone()) {
-                    return Err(invalid(
-                        o,
-                        format!(
-                            "priority {prio} is also the priority of AdminNetworkPolicy {other:?}: Two policies are considered to be conflicting if they are assigned the same priority."
-                        ),
-                    ));
-                }
-                cluster.admin_policies.push(p);
-            }
-            "BaselineAdminNetworkPolicy" => {
-                if cluster.baseline.is_some() {
-                    return Err(invalid(
-                        o,
-                        "only one baseline admin network policy may be provided in input resources; one already exists",
-                    ));
-                }
-                cluster.baseline = Some(parse_admin(o, idx, true, cluster)?);
-            }
-            _ => {}
+        let added = match o.id.kind.as_str() {
+            "AdminNetworkPolicy" => add_admin(o, idx, &mut names, &mut priorities, cluster),
+            "BaselineAdminNetworkPolicy" => add_baseline(o, idx, cluster),
+            _ => Ok(()),
+        };
+        match added {
+            Ok(()) => {}
+            Err(e) if opts.lenient => cluster.skipped.push(crate::model::Skipped {
+                message: match e {
+                    NetpolError::Invalid { message, .. }
+                    | NetpolError::Duplicate { message, .. } => {
+                        format!("left out of the network analysis: {message}")
+                    }
+                    other => format!("left out of the network analysis: {other}"),
+                },
+                object: origin(o).object,
+                location: o.location(),
+            }),
+            Err(e) => return Err(e),
         }
     }
     cluster.admin_policies.sort_by_key(|p| p.priority);
+    Ok(())
+}
+
+fn add_admin(
+    o: &Object,
+    idx: usize,
+    names: &mut HashMap<String, ()>,
+    priorities: &mut HashMap<u32, String>,
+    cluster: &mut Cluster,
+) -> Result<(), NetpolError> {
+    if names.contains_key(&o.id.name) {
+        return Err(NetpolError::Duplicate {
+            origin: origin(o),
+            message: format!(
+                "an AdminNetworkPolicy named {:?} is defined twice",
+                o.id.name
+            ),
+        });
+    }
+    let p = parse_admin(o, idx, false, cluster)?;
+    let prio = p.priority.unwrap_or(0);
+    if let Some(other) = priorities.get(&prio) {
+        return Err(invalid(
+            o,
+            format!(
+                "priority {prio} is also the priority of AdminNetworkPolicy {other:?}: Two policies are considered to be conflicting if they are assigned the same priority."
+            ),
+        ));
+    }
+    names.insert(o.id.name.clone(), ());
+    priorities.insert(prio, p.name.clone());
+    cluster.admin_policies.push(p);
+    Ok(())
+}
+
+fn add_baseline(o: &Object, idx: usize, cluster: &mut Cluster) -> Result<(), NetpolError> {
+    if cluster.baseline.is_some() {
+        return Err(invalid(
+            o,
+            "only one baseline admin network policy may be provided in input resources; one already exists",
+        ));
+    }
+    cluster.baseline = Some(parse_admin(o, idx, true, cluster)?);
     Ok(())
 }
 

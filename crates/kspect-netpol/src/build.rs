@@ -32,6 +32,12 @@ const WORKLOAD_KINDS: &[&str] = &[
 pub struct BuildOptions {
     /// Use only Pod, Namespace and policy objects (pod-level maps).
     pub pods_only: bool,
+    /// Keep going where the analyzers stop (as netpol-analyzer does): a Namespace or
+    /// NetworkPolicy defined twice keeps its first definition, and a NetworkPolicy the
+    /// model cannot accept (a bad CIDR, an empty port range) is left out; both are
+    /// listed in [`Cluster::skipped`]. `scan` takes many applications' manifests at
+    /// once, where one bad policy should not cost every network finding.
+    pub lenient: bool,
 }
 
 pub(crate) fn origin(o: &Object) -> Origin {
@@ -119,8 +125,8 @@ pub fn build(inv: &Inventory, opts: BuildOptions) -> Result<Cluster, NetpolError
     namespaces(inv, opts, &mut cluster)?;
     primary_networks(inv, &mut cluster);
     pods(inv, opts, &mut cluster);
-    network_policies(inv, &mut cluster)?;
-    crate::admin::admin_policies(inv, &mut cluster)?;
+    network_policies(inv, opts, &mut cluster)?;
+    crate::admin::admin_policies(inv, opts, &mut cluster)?;
     if !opts.pods_only {
         crate::ingress::attach(&mut cluster, inv)?;
     }
@@ -160,17 +166,33 @@ fn namespaces(
     cluster: &mut Cluster,
 ) -> Result<(), NetpolError> {
     let mut labels: BTreeMap<String, Labels> = BTreeMap::new();
+    let mut first_at: HashMap<String, String> = HashMap::new();
     for o in inv.of_kind("Namespace") {
-        if labels.contains_key(&o.id.name) {
-            return Err(NetpolError::Duplicate {
-                origin: origin(o),
-                message: format!("a namespace named {:?} is defined twice", o.id.name),
-            });
+        let these = string_labels(o.value.pointer("/metadata/labels"));
+        if let Some(first) = labels.get(&o.id.name) {
+            let message = format!("a namespace named {:?} is defined twice", o.id.name);
+            if !opts.lenient {
+                return Err(NetpolError::Duplicate {
+                    origin: origin(o),
+                    message,
+                });
+            }
+            // The same Namespace shipped twice is harmless; different labels change
+            // which namespace selectors match, so say which definition counts.
+            if *first != these {
+                cluster.skipped.push(Skipped {
+                    message: format!(
+                        "{message}, with different labels; the first definition ({}) is used",
+                        first_at[&o.id.name]
+                    ),
+                    object: origin(o).object,
+                    location: o.location(),
+                });
+            }
+            continue;
         }
-        labels.insert(
-            o.id.name.clone(),
-            string_labels(o.value.pointer("/metadata/labels")),
-        );
+        first_at.insert(o.id.name.clone(), origin(o).location);
+        labels.insert(o.id.name.clone(), these);
     }
     for o in inv.objects() {
         if is_workload_object(o, opts) || o.id.kind == "NetworkPolicy" {
@@ -302,6 +324,24 @@ fn pods(inv: &Inventory, opts: BuildOptions, cluster: &mut Cluster) {
             let names = (1..=count).map(|i| format!("{}-{i}", o.id.name)).collect();
             ((ns, o.id.name.clone(), kind.to_string()), names)
         };
+        if opts.lenient
+            && kind != "Pod"
+            && let Some(&first) = index.get(&key)
+        {
+            // The same workload defined again (two copies of one chart): the first
+            // definition stands for it.
+            let first_pod = &cluster.pods[cluster.workloads[first].pods[0]];
+            if first_pod.labels != labels {
+                cluster.skipped.push(Skipped {
+                    message:
+                        "defined twice, with different pod labels; the first definition is used"
+                            .into(),
+                    object: origin(o).object,
+                    location: o.location(),
+                });
+            }
+            continue;
+        }
         let w = *index.entry(key.clone()).or_insert_with(|| {
             cluster.workloads.push(Workload {
                 namespace: ns,
@@ -327,22 +367,54 @@ fn pods(inv: &Inventory, opts: BuildOptions, cluster: &mut Cluster) {
     }
 }
 
-fn network_policies(inv: &Inventory, cluster: &mut Cluster) -> Result<(), NetpolError> {
-    let mut seen: HashMap<(String, String), ()> = HashMap::new();
+fn network_policies(
+    inv: &Inventory,
+    opts: BuildOptions,
+    cluster: &mut Cluster,
+) -> Result<(), NetpolError> {
+    // The first definition of each (namespace, name).
+    let mut seen: HashMap<(String, String), &Object> = HashMap::new();
     let objects = inv.objects();
     for (idx, o) in objects.iter().enumerate() {
         if o.id.kind != "NetworkPolicy" {
             continue;
         }
         let ns = ns_of(o);
-        if seen.insert((ns.clone(), o.id.name.clone()), ()).is_some() {
-            return Err(NetpolError::Duplicate {
-                origin: origin(o),
-                message: format!("NetworkPolicy {ns}/{} is defined twice", o.id.name),
-            });
+        if let Some(first) = seen.get(&(ns.clone(), o.id.name.clone())) {
+            let message = format!("NetworkPolicy {ns}/{} is defined twice", o.id.name);
+            if !opts.lenient {
+                return Err(NetpolError::Duplicate {
+                    origin: origin(o),
+                    message,
+                });
+            }
+            if first.value.get("spec") != o.value.get("spec") {
+                cluster.skipped.push(Skipped {
+                    message: format!(
+                        "{message}, with a different spec; the first definition ({}) is used",
+                        origin(first).location
+                    ),
+                    object: origin(o).object,
+                    location: o.location(),
+                });
+            }
+            continue;
         }
-        let policy = parse_network_policy(o, ns_id(cluster, &ns), idx)?;
-        cluster.policies.push(policy);
+        seen.insert((ns.clone(), o.id.name.clone()), o);
+        match parse_network_policy(o, ns_id(cluster, &ns), idx) {
+            Ok(policy) => cluster.policies.push(policy),
+            Err(e) if opts.lenient => cluster.skipped.push(Skipped {
+                message: match e {
+                    NetpolError::Invalid { message, .. } => {
+                        format!("left out of the network analysis: {message}")
+                    }
+                    other => format!("left out of the network analysis: {other}"),
+                },
+                object: origin(o).object,
+                location: o.location(),
+            }),
+            Err(e) => return Err(e),
+        }
     }
     Ok(())
 }
@@ -732,5 +804,111 @@ fn admin_named_port_warnings(cluster: &mut Cluster) {
         if !cluster.warnings.contains(&w) {
             cluster.warnings.push(w);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kspect_core::load::parse_str;
+
+    /// Two copies of an application plus policies the model cannot accept: the strict
+    /// build fails on the first problem, the lenient one keeps the first definitions,
+    /// leaves the bad objects out and says where each of them is.
+    const MESSY: &str = "\
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: a}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: b}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {team: a}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: nginx}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  template:
+    metadata: {labels: {app: web, v: '2'}}
+    spec: {containers: [{name: c, image: nginx}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: bad-cidr, namespace: shop}
+spec:
+  podSelector: {}
+  egress: [{to: [{ipBlock: {cidr: not-a-cidr}}]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec: {podSelector: {}, policyTypes: [Ingress, Egress]}
+";
+
+    #[test]
+    fn lenient_build_keeps_first_definitions_and_lists_what_it_left_out() {
+        let inv = Inventory::new(parse_str("messy.yaml", MESSY));
+        let strict = build(&inv, BuildOptions::default()).unwrap_err();
+        assert!(
+            strict
+                .to_string()
+                .contains("namespace named \"shop\" is defined twice")
+        );
+
+        let lenient = BuildOptions {
+            lenient: true,
+            ..Default::default()
+        };
+        let cluster = build(&inv, lenient).unwrap();
+        let shop = cluster
+            .namespaces
+            .iter()
+            .find(|n| n.name == "shop")
+            .unwrap();
+        assert_eq!(shop.labels.get("team").map(String::as_str), Some("a"));
+        assert_eq!(cluster.workloads.len(), 1);
+        assert_eq!(cluster.policies.len(), 1, "only the first `deny` is kept");
+        assert_eq!(cluster.policies[0].egress.len(), 0);
+        let skipped: Vec<(u32, &str)> = cluster
+            .skipped
+            .iter()
+            .map(|s| (s.location.line, s.message.as_str()))
+            .collect();
+        // The identical third Namespace is not worth a warning; the others are, each at
+        // the line of the object left out.
+        assert_eq!(skipped.len(), 4, "{skipped:?}");
+        assert_eq!(skipped[0].0, 5);
+        assert!(
+            skipped[0]
+                .1
+                .contains("different labels; the first definition (messy.yaml:1)")
+        );
+        assert_eq!(skipped[1].0, 21);
+        assert!(skipped[1].1.contains("different pod labels"));
+        assert_eq!(skipped[2].0, 29);
+        assert!(
+            skipped[2]
+                .1
+                .starts_with("left out of the network analysis: CIDR error")
+        );
+        assert_eq!(skipped[3].0, 41);
+        assert!(skipped[3].1.contains("with a different spec"));
     }
 }

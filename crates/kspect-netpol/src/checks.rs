@@ -475,12 +475,17 @@ fn default_deny(cluster: &Cluster, ns: usize, ingress: bool) -> bool {
 /// Runs every check. Inputs with fatal problems yield no findings here (the network
 /// analysis reports those errors itself).
 pub fn check(inv: &Inventory) -> Vec<Finding> {
-    let Ok(cluster) = build(inv, BuildOptions::default()) else {
-        return Vec::new();
-    };
+    match build(inv, BuildOptions::default()) {
+        Ok(cluster) => check_cluster(inv, &cluster),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// Runs every check on a model already built from `inv`.
+pub fn check_cluster(inv: &Inventory, cluster: &crate::Cluster) -> Vec<Finding> {
     let objects = inv.objects();
     let mut out = Vec::new();
-    let an = Analyzer::new(&cluster);
+    let an = Analyzer::new(cluster);
 
     // Namespaces with workloads.
     for (nsid, ns) in cluster.namespaces.iter().enumerate() {
@@ -505,7 +510,7 @@ pub fn check(inv: &Inventory) -> Vec<Finding> {
             (true, &NO_DEFAULT_DENY_INGRESS),
             (false, &NO_DEFAULT_DENY_EGRESS),
         ] {
-            if !default_deny(&cluster, nsid, ingress) {
+            if !default_deny(cluster, nsid, ingress) {
                 out.push(Finding::at(
                     rule,
                     anchor,

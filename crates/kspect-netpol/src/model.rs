@@ -224,6 +224,18 @@ pub struct AdminPolicy {
     pub object: usize,
 }
 
+/// An object left out of a lenient build: a later definition of an object defined
+/// twice, or a policy the model cannot accept.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    /// Why it was left out.
+    pub message: String,
+    /// The object (`Kind ns/name`).
+    pub object: String,
+    /// Where it is.
+    pub location: kspect_core::Location,
+}
+
 /// A non-fatal problem met while building the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
@@ -262,6 +274,8 @@ pub struct Cluster {
     pub ingress_controller: Option<crate::ingress::IngressController>,
     /// Non-fatal problems.
     pub warnings: Vec<Warning>,
+    /// Objects left out by a lenient build ([`crate::BuildOptions::lenient`]).
+    pub skipped: Vec<Skipped>,
     /// Per namespace (by id), the primary user-defined network it is attached to
     /// (`UserDefinedNetwork ns/name` or `ClusterUserDefinedNetwork name`), if any.
     pub primary_networks: Vec<Option<String>>,

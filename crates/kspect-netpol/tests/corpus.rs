@@ -215,9 +215,14 @@ fn run_case(dir: &Path, meta: &Value, case: &Value) -> Result<(), String> {
                 std::fs::read_to_string(dir.join(case["expected"].as_str().unwrap_or("")))
                     .map_err(|e| format!("cannot read expected: {e}"))?;
             let inv = inventory(dir, case, meta);
-            let cluster =
-                kspect_netpol::build(&inv, kspect_netpol::BuildOptions { pods_only: true })
-                    .map_err(|e| format!("error: {e}"))?;
+            let cluster = kspect_netpol::build(
+                &inv,
+                kspect_netpol::BuildOptions {
+                    pods_only: true,
+                    ..Default::default()
+                },
+            )
+            .map_err(|e| format!("error: {e}"))?;
             let an = kspect_netpol::Analyzer::new(&cluster);
             let query = if case["all_connections"].as_bool() == Some(true) {
                 MapQuery::AllConnections

@@ -453,3 +453,60 @@ fn every_rule_documents_why_attack_and_fix() {
         assert!(doc.contains("```yaml"), "{id} has no YAML snippet");
     }
 }
+
+/// Two copies of a namespace with different labels and a policy the network model
+/// rejects: scan still runs the network rules, and names each object it left out with
+/// its file and line.
+#[test]
+fn scan_keeps_network_findings_when_one_policy_is_bad_or_an_object_is_duplicated() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a/app.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: a}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: nginx}]}\n",
+    );
+    write(
+        dir.path(),
+        "b/app.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: b}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: bad, namespace: shop}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: 10, endPort: 1}]}]\n",
+    );
+    let r = run(&["scan", ".", "--format", "json", "--no-color"], dir.path());
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    let network: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .filter(|id| id.starts_with("KSP4"))
+        .collect();
+    assert!(!network.is_empty(), "no network findings: {}", r.stdout);
+    let warnings: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{} {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["message"]
+            )
+        })
+        .collect();
+    let b = std::path::Path::new(".").join("b").join("app.yaml");
+    let b = b.display();
+    assert!(
+        warnings.iter().any(|w| w.starts_with(&format!("{b}:1 "))
+            && w.contains("defined twice, with different labels")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.starts_with(&format!("{b}:5 "))
+            && w.contains("left out of the network analysis: port error")),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("analysis skipped")),
+        "{warnings:?}"
+    );
+}

@@ -59,20 +59,41 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
 
 /// NetworkPolicy findings. Input the network model cannot accept (a named port with an
 /// ipBlock peer, a bad CIDR ...) is reported as a diagnostic instead of being skipped
-/// in silence; `kspect netpol list` gives the full error.
+/// in silence; `kspect netpol list` gives the full error. A Namespace or NetworkPolicy
+/// defined twice keeps its first definition (with a warning when the two differ):
+/// scanning several applications at once should not cost every network finding.
 fn network_findings(inventory: &mut kspect_core::Inventory) -> Vec<kspect_core::Finding> {
-    if let Err(e) = kspect_netpol::build(inventory, kspect_netpol::BuildOptions::default()) {
-        inventory.diagnostics.push(kspect_core::load::Diagnostic {
-            level: kspect_core::load::DiagnosticLevel::Warning,
-            file: "<network policies>".to_string(),
-            document: None,
-            line: None,
-            column: None,
-            message: format!("NetworkPolicy analysis skipped: {e}"),
+    use kspect_core::load::{Diagnostic, DiagnosticLevel};
+    let options = kspect_netpol::BuildOptions {
+        lenient: true,
+        ..Default::default()
+    };
+    let cluster = match kspect_netpol::build(inventory, options) {
+        Ok(cluster) => cluster,
+        Err(e) => {
+            inventory.diagnostics.push(Diagnostic {
+                level: DiagnosticLevel::Warning,
+                file: "<network policies>".to_string(),
+                document: None,
+                line: None,
+                column: None,
+                message: format!("NetworkPolicy analysis skipped: {e}"),
+            });
+            return Vec::new();
+        }
+    };
+    let findings = kspect_netpol::checks::check_cluster(inventory, &cluster);
+    for d in cluster.skipped {
+        inventory.diagnostics.push(Diagnostic {
+            level: DiagnosticLevel::Warning,
+            file: d.location.file.to_string(),
+            document: Some(d.location.document),
+            line: Some(d.location.line),
+            column: Some(d.location.column),
+            message: format!("{}: {}", d.object, d.message),
         });
-        return Vec::new();
     }
-    kspect_netpol::checks::check(inventory)
+    findings
 }
 
 #[cfg(test)]
