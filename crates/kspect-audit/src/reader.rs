@@ -254,23 +254,41 @@ pub fn rotation_key(name: &str) -> Option<(String, String)> {
     ok.then(|| (format!("{base}{ext}"), ts[1..].to_string()))
 }
 
+/// The files under `dir`, sorted per directory, subdirectories followed in place. A
+/// directory that cannot be listed is kept as a path, so that reading it reports the
+/// error with its name. Symbolic links to directories are not followed (no loops).
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(_) => {
+            out.push(dir.to_path_buf());
+            return;
+        }
+    };
+    let mut entries: Vec<(PathBuf, bool)> = entries
+        .filter_map(Result::ok)
+        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
+        .collect();
+    entries.sort();
+    for (path, is_dir) in entries {
+        if is_dir {
+            files_under(&path, out);
+        } else if path.is_file() {
+            out.push(path);
+        }
+    }
+}
+
 /// Orders input paths the way the log backend rotated them: within each log (its
 /// active file and the backups named after it), backups by time stamp, then the
 /// active file. Logs keep the order they were first named in; directories are
-/// expanded to the files they hold.
+/// expanded, recursively, to the files they hold (log collectors file logs by node or
+/// by day).
 pub fn order_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let mut inner: Vec<PathBuf> = std::fs::read_dir(p)
-                .map(|rd| {
-                    rd.filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.is_file())
-                        .collect()
-                })
-                .unwrap_or_default();
-            inner.sort();
-            files.extend(inner);
+            files_under(p, &mut files);
         } else {
             files.push(p.clone());
         }
@@ -533,6 +551,35 @@ mod tests {
                 "audit-2016-01-01T00-00-00.000.log",
                 "audit-2017-09-11T20-05-00.000.log.gz",
                 "audit.log"
+            ]
+        );
+    }
+
+    #[test]
+    fn directories_are_read_recursively_with_rotation_kept_per_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let node = dir.path().join("node-a");
+        std::fs::create_dir_all(node.join("old")).unwrap();
+        for f in [
+            "top.log",
+            "node-a/audit.log",
+            "node-a/audit-2020-01-01T00-00-00.000.log",
+            "node-a/old/audit.log",
+        ] {
+            std::fs::write(dir.path().join(f), "").unwrap();
+        }
+        let ordered = order_paths(&[dir.path().to_path_buf()]);
+        let rel: Vec<String> = ordered
+            .iter()
+            .map(|p| p.strip_prefix(dir.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            rel,
+            [
+                "node-a/audit-2020-01-01T00-00-00.000.log",
+                "node-a/audit.log",
+                "node-a/old/audit.log",
+                "top.log"
             ]
         );
     }

@@ -61,6 +61,7 @@ fn argv(v: &[String]) -> Vec<&str> {
 }
 
 fn check_sarif_shape(sarif: &Value) {
+    common::assert_valid_sarif(sarif);
     assert_eq!(sarif["version"], "2.1.0");
     let rules: Vec<&str> = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()

@@ -158,6 +158,7 @@ fn kube_bench_json_and_sarif_formats() {
         &repo_root(),
     );
     let sarif: Value = serde_json::from_str(&r.stdout).unwrap();
+    common::assert_valid_sarif(&sarif);
     assert!(!sarif["runs"][0]["results"].as_array().unwrap().is_empty());
 }
 
@@ -257,6 +258,7 @@ fn sources_in_json_table_and_sarif() {
     );
     let r = with("sarif");
     let sarif: Value = serde_json::from_str(&r.stdout).unwrap();
+    common::assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let res = results
         .iter()

@@ -182,6 +182,7 @@ fn output_file_and_sarif() {
     let sarif: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap())
             .unwrap();
+    common::assert_valid_sarif(&sarif);
     assert_eq!(sarif["version"], "2.1.0");
     let result = sarif["runs"][0]["results"]
         .as_array()
@@ -509,4 +510,13 @@ fn scan_keeps_network_findings_when_one_policy_is_bad_or_an_object_is_duplicated
         !warnings.iter().any(|w| w.contains("analysis skipped")),
         "{warnings:?}"
     );
+}
+
+/// The schema check the CLI tests rely on rejects what is not SARIF.
+#[test]
+fn the_sarif_schema_check_rejects_a_log_without_runs() {
+    let Some(errors) = common::sarif_schema_errors(&serde_json::json!({"version": "2.1.0"})) else {
+        return;
+    };
+    assert!(errors.iter().any(|e| e.contains("runs")), "{errors:?}");
 }

@@ -64,3 +64,43 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
+
+/// `../shared/<what>` next to the repository, or `None` with a visible notice (a panic
+/// under `CI=true`, where the shared folder must be present).
+pub fn shared(what: &str) -> Option<PathBuf> {
+    let p = repo_root().join("../shared").join(what);
+    if p.exists() {
+        return Some(p);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{} not found", p.display());
+    }
+    println!("skipping schema validation: {} not found", p.display());
+    None
+}
+
+/// Errors of `log` against the OASIS SARIF 2.1.0 schema (`../shared/schemas`), one line
+/// each; empty when it validates, `None` when the schema is not there.
+pub fn sarif_schema_errors(log: &serde_json::Value) -> Option<Vec<String>> {
+    let path = shared("schemas/sarif-schema-2.1.0.json")?;
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read the SARIF schema"))
+            .expect("the SARIF schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles offline");
+    Some(
+        validator
+            .iter_errors(log)
+            .map(|e| format!("{}: {}", e.instance_path(), e))
+            .collect(),
+    )
+}
+
+/// Panics with the schema errors of a SARIF log written by the binary.
+pub fn assert_valid_sarif(log: &serde_json::Value) {
+    if let Some(errors) = sarif_schema_errors(log) {
+        assert!(errors.is_empty(), "SARIF schema errors: {errors:#?}");
+    }
+}

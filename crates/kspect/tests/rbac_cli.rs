@@ -1226,6 +1226,7 @@ fn risks_on_user_changes_name_subject_chain_and_workloads() {
         d,
     );
     let sarif: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    common::assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["ruleId"] == "KSP201"));
     // --fail-on critical: KSP201 is critical, so still 1; a suppression annotation on the

@@ -538,6 +538,7 @@ fn vuln_scans_lockfiles_gates_and_renders() {
     // SARIF parses, names the rule and points at the lockfile line.
     let r = vuln(&["web/yarn.lock", "--format", "sarif"]);
     let sarif = json(&r);
+    common::assert_valid_sarif(&sarif);
     assert_eq!(sarif["version"], "2.1.0");
     let run0 = &sarif["runs"][0];
     let rules: Vec<&str> = run0["tool"]["driver"]["rules"]
@@ -886,6 +887,7 @@ fn config_flag_and_unused_exceptions() {
     let r = run(&args(&["--format", "sarif"]), p);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let sarif = json(&r);
+    common::assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let unused = results
         .iter()
