@@ -175,12 +175,15 @@ impl Finding {
 
 /// Sorts findings for stable output: by file, line, column, then rule.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        let loc = |f: &Finding| {
-            f.location
-                .as_ref()
-                .map(|l| (l.file.clone(), l.document, l.line, l.column))
-        };
+    use rayon::slice::ParallelSliceMut;
+    // Stable, parallel, and comparing borrowed keys: a large scan sorts tens of
+    // thousands of findings.
+    fn loc(f: &Finding) -> Option<(&str, u32, u32, u32)> {
+        f.location
+            .as_ref()
+            .map(|l| (&*l.file, l.document, l.line, l.column))
+    }
+    findings.par_sort_by(|a, b| {
         loc(a)
             .cmp(&loc(b))
             .then_with(|| a.object.cmp(&b.object))
