@@ -39,7 +39,13 @@ fn skimmed_load_of_the_manifest_corpus_equals_the_reduced_full_load() {
             let l = o.locate(ptr);
             (l.file.to_string(), l.document, l.line, l.column, l.pointer)
         };
-        for ptr in ["", "/metadata", "/metadata/name", "/metadata/labels", "/kind"] {
+        for ptr in [
+            "",
+            "/metadata",
+            "/metadata/name",
+            "/metadata/labels",
+            "/kind",
+        ] {
             assert_eq!(place(f, ptr), place(s, ptr), "{:?} {ptr}", f.id);
         }
         if f.id.kind == SKIMMED {
