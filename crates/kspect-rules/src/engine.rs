@@ -6,11 +6,12 @@ use std::path::Path;
 
 use crate::ast::{CmpOp, Expr, Operand, Rhs};
 use crate::event::Event;
-use crate::fields::FieldRegistry;
+use crate::fields::{FieldId, FieldRegistry};
 use crate::filter::{self, Filter};
 use crate::loader::{Collection, Context, Diagnostic, Entry, ExceptionInfo, RuleInfo};
 use crate::output::{Alert, OutputFormat, Priority};
 use crate::parser;
+use crate::program::{Memo, Programs, View};
 use crate::schema;
 
 /// The outcome of loading one file.
@@ -93,18 +94,19 @@ impl CompiledRule {
 #[derive(Debug, Clone, Default)]
 pub struct Ruleset {
     rules: Vec<CompiledRule>,
-    /// Rule indexes by event type; looked up once per event, so the hasher is a fast
-    /// one (the keys are event-type names from rule files).
-    by_type: HashMap<String, Vec<usize>, foldhash::fast::FixedState>,
-    catch_all: Vec<usize>,
-    /// Number of distinct checks over all rules (memo slots).
-    memo_slots: usize,
+    /// The programs of the rules indexed under each event type, specialized for the
+    /// type; looked up once per event, so the hasher is a fast one (the keys are
+    /// event-type names from rule files).
+    by_type: HashMap<String, View, foldhash::fast::FixedState>,
+    /// The programs of the rules that apply to every event type.
+    catch_all: View,
+    /// The rules' conditions as branching programs over shared checks.
+    programs: Programs,
 }
 
 thread_local! {
     /// Scratch space for shared check results; one per thread, reused for every event.
-    static MEMO: std::cell::RefCell<crate::filter::Memo> =
-        std::cell::RefCell::new(crate::filter::Memo::default());
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
 }
 
 impl Ruleset {
@@ -113,49 +115,47 @@ impl Ruleset {
         &self.rules
     }
 
-    fn build(mut rules: Vec<CompiledRule>) -> Ruleset {
-        let mut ids = HashMap::new();
-        for r in &mut rules {
-            r.filter.assign_memo(&mut ids);
-        }
-        let memo_slots = ids.len();
-        let mut by_type: HashMap<String, Vec<usize>, foldhash::fast::FixedState> =
-            HashMap::default();
+    /// `type_field` is the source's `evt.type` field, when it has one.
+    fn build(rules: Vec<CompiledRule>, type_field: Option<FieldId>) -> Ruleset {
+        let programs = Programs::build(rules.iter().map(|r| &r.filter));
+        let mut typed: HashMap<String, Vec<usize>> = HashMap::default();
         let mut catch_all = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             match &r.event_types {
                 Some(types) => {
                     for t in types {
-                        by_type.entry(t.clone()).or_default().push(i);
+                        typed.entry(t.clone()).or_default().push(i);
                     }
                 }
                 None => catch_all.push(i),
             }
         }
+        let by_type = typed
+            .into_iter()
+            .map(|(ty, idx)| {
+                let view = programs.view(&idx, type_field.map(|f| (f, ty.as_str())));
+                (ty, view)
+            })
+            .collect();
+        let catch_all = programs.view(&catch_all, None);
         Ruleset {
             rules,
             by_type,
             catch_all,
-            memo_slots,
+            programs,
         }
     }
 
     /// The matching rules for `ev`, following Falco's selection.
     pub fn matches<E: Event + ?Sized>(&self, ev: &E, mode: RuleMatching) -> Vec<&CompiledRule> {
         let mut out = Vec::new();
-        let groups: [&[usize]; 2] = [
-            self.by_type
-                .get(ev.event_type())
-                .map_or(&[][..], Vec::as_slice),
-            &self.catch_all,
-        ];
+        let typed = self.by_type.get(ev.event_type());
         MEMO.with_borrow_mut(|memo| {
-            memo.begin(self.memo_slots);
-            for g in groups {
-                for &i in g {
-                    let r = &self.rules[i];
-                    if r.filter.eval_memo(ev, memo) {
-                        out.push(r);
+            self.programs.begin(memo);
+            for view in [typed, Some(&self.catch_all)].into_iter().flatten() {
+                for k in 0..view.len() {
+                    if let Some(i) = self.programs.eval(view, k, ev, memo) {
+                        out.push(&self.rules[i]);
                         if mode == RuleMatching::First {
                             return out;
                         }
@@ -702,8 +702,12 @@ impl Engine {
         }
         for reg in &self.registries {
             let rules = per.remove(reg.source()).unwrap_or_default();
+            // Only syscall rules are indexed by event type (as in Falco).
+            let type_field = (reg.source() == "syscall")
+                .then(|| reg.id("evt.type"))
+                .flatten();
             self.rulesets
-                .insert(reg.source().to_string(), Ruleset::build(rules));
+                .insert(reg.source().to_string(), Ruleset::build(rules, type_field));
         }
     }
 
@@ -1014,9 +1018,9 @@ mod tests {
         let reg = FieldRegistry::syscall();
         let rs = e.ruleset("syscall").unwrap();
         assert!(
-            rs.memo_slots < 8,
-            "shared checks share slots: {}",
-            rs.memo_slots
+            rs.programs.checks() < 8,
+            "shared checks are stored once: {}",
+            rs.programs.checks()
         );
         for (ty, name) in [
             ("open", "bash"),
@@ -1043,6 +1047,76 @@ mod tests {
                 .map(|r| r.name.as_str())
                 .collect();
             assert_eq!(with_memo, plain, "{ty} {name}");
+        }
+    }
+
+    /// A random condition over `evt.type` and `proc.name`, with `and`, `or`, `not`
+    /// and parentheses nested up to four levels.
+    fn condition() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = prop::sample::select(vec![
+            "evt.type = open",
+            "evt.type in (open, openat)",
+            "evt.type != execve",
+            "evt.type in (execve, connect)",
+            "proc.name = bash",
+            "proc.name in (sh, bash)",
+            "proc.name startswith b",
+            "proc.name exists",
+        ])
+        .prop_map(str::to_string);
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            prop_oneof![
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} and {b})")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} or {b})")),
+                inner.prop_map(|a| format!("not ({a})")),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// The ruleset's programs (lowered, specialized per event type, sharing
+        /// checks) select exactly the rules that evaluating each filter tree alone
+        /// and applying Falco's selection would: the type's rules first, the
+        /// catch-all rules only when none of those matched.
+        #[test]
+        fn programs_agree_with_filter_trees(
+            conds in proptest::collection::vec(condition(), 1..6),
+        ) {
+            let mut text = String::new();
+            for (i, c) in conds.iter().enumerate() {
+                text.push_str(&format!(
+                    "- rule: r{i}\n  desc: d\n  condition: {c}\n  output: o\n  priority: WARNING\n"
+                ));
+            }
+            let mut e = Engine::new();
+            let res = e.load_rules(&text, "p.yaml");
+            proptest::prop_assume!(res.successful());
+            let reg = FieldRegistry::syscall();
+            let rs = e.ruleset("syscall").unwrap();
+            for ty in ["open", "openat", "execve", "connect", "read"] {
+                for name in ["bash", "sh", "vi"] {
+                    let ev = Open { reg: &reg, ty, name };
+                    let typed: Vec<&str> = rs.rules().iter()
+                        .filter(|r| r.event_types.as_ref().is_some_and(|t| t.contains(ty)))
+                        .filter(|r| r.filter.eval(&ev))
+                        .map(|r| r.name.as_str())
+                        .collect();
+                    let expected = if typed.is_empty() {
+                        rs.rules().iter()
+                            .filter(|r| r.event_types.is_none() && r.filter.eval(&ev))
+                            .map(|r| r.name.as_str())
+                            .collect()
+                    } else {
+                        typed
+                    };
+                    let all: Vec<&str> = rs.matches(&ev, RuleMatching::All)
+                        .iter().map(|r| r.name.as_str()).collect();
+                    proptest::prop_assert_eq!(&all, &expected, "{} {}", ty, name);
+                    let first = rs.first_match(&ev).map(|r| r.name.as_str());
+                    proptest::prop_assert_eq!(first, expected.first().copied());
+                }
+            }
         }
     }
 

@@ -121,41 +121,8 @@ pub struct Check {
     negate_eq: bool,
     matcher: Matcher,
     /// The check as libsinsp renders it: two checks with the same text are the same
-    /// test, so a ruleset evaluates it once per event (see [`Memo`]).
+    /// test, so a ruleset evaluates it once per event (see [`crate::program`]).
     key: Box<str>,
-    /// Its slot in the ruleset's [`Memo`] ([`NO_MEMO`] outside a ruleset).
-    memo: u32,
-}
-
-/// The memo slot of a check that is not shared.
-const NO_MEMO: u32 = u32::MAX;
-
-/// Results of the checks already evaluated for the current event, shared by all the
-/// rules of a ruleset. The default rules repeat the same macros (`open_read`,
-/// `spawned_process`, `container`) in many rules; with the memo each distinct check
-/// runs once per event. Entries are stamped with an event generation, so starting a
-/// new event costs nothing.
-#[derive(Debug, Default)]
-pub struct Memo {
-    stamp: Vec<u32>,
-    value: Vec<bool>,
-    generation: u32,
-}
-
-impl Memo {
-    /// Starts a new event for a ruleset with `slots` shared checks.
-    pub fn begin(&mut self, slots: usize) {
-        if self.stamp.len() < slots {
-            self.stamp.resize(slots, 0);
-            self.value.resize(slots, false);
-        }
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            // Wrapped: old stamps could collide with new generations.
-            self.stamp.iter_mut().for_each(|s| *s = 0);
-            self.generation = 1;
-        }
-    }
 }
 
 /// A compiled filter.
@@ -764,7 +731,6 @@ impl Compiler<'_> {
             negate_eq,
             matcher,
             key: Box::from(""),
-            memo: NO_MEMO,
         })
     }
 
@@ -1086,7 +1052,20 @@ impl Matcher {
 }
 
 impl Check {
-    fn eval<E: Event + ?Sized>(&self, ev: &E) -> bool {
+    /// The check as libsinsp renders it (empty when it has no stable text).
+    pub(crate) fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Whether the check reads `field` (without argument) and nothing else, so that
+    /// its result is known once that field's value is.
+    pub(crate) fn reads_only(&self, field: FieldId) -> bool {
+        matches!(&self.lhs, Accessor::Field { id, arg: FieldArg::None } if *id == field)
+            && !matches!(self.matcher, Matcher::Field(..))
+    }
+
+    /// Whether the check holds for `ev`.
+    pub(crate) fn eval<E: Event + ?Sized>(&self, ev: &E) -> bool {
         let vals = self.lhs.get(ev);
         if vals.is_missing() {
             return false;
@@ -1126,46 +1105,6 @@ impl Check {
 }
 
 impl Filter {
-    /// Gives every check a memo slot, the same slot to checks with the same text;
-    /// returns nothing, `ids` grows.
-    pub fn assign_memo(&mut self, ids: &mut std::collections::HashMap<Box<str>, u32>) {
-        match self {
-            Filter::And(c) | Filter::Or(c) => c.iter_mut().for_each(|f| f.assign_memo(ids)),
-            Filter::Not(f) => f.assign_memo(ids),
-            Filter::Check(c) => {
-                if c.key.is_empty() {
-                    return;
-                }
-                let next = u32::try_from(ids.len()).unwrap_or(NO_MEMO);
-                c.memo = *ids.entry(c.key.clone()).or_insert(next);
-            }
-        }
-    }
-
-    /// Evaluates the filter on `ev`, reusing (and recording) the results of shared
-    /// checks in `memo`; call [`Memo::begin`] once per event first.
-    pub fn eval_memo<E: Event + ?Sized>(&self, ev: &E, memo: &mut Memo) -> bool {
-        match self {
-            Filter::And(c) => c.iter().all(|f| f.eval_memo(ev, memo)),
-            Filter::Or(c) => c.iter().any(|f| f.eval_memo(ev, memo)),
-            Filter::Not(f) => !f.eval_memo(ev, memo),
-            Filter::Check(c) => {
-                let slot = c.memo as usize;
-                if c.memo != NO_MEMO && slot < memo.stamp.len() {
-                    if memo.stamp[slot] == memo.generation {
-                        return memo.value[slot];
-                    }
-                    let v = c.eval(ev);
-                    memo.stamp[slot] = memo.generation;
-                    memo.value[slot] = v;
-                    v
-                } else {
-                    c.eval(ev)
-                }
-            }
-        }
-    }
-
     /// Evaluates the filter on `ev`.
     pub fn eval<E: Event + ?Sized>(&self, ev: &E) -> bool {
         match self {

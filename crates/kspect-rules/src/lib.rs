@@ -32,6 +32,7 @@ pub mod matchers;
 pub mod output;
 pub mod parser;
 pub mod plugins;
+pub mod program;
 pub mod schema;
 pub mod yaml;
 
