@@ -24,30 +24,127 @@ pub struct OpenFlags {
     pub exec: bool,
 }
 
+/// What a descriptor is, decoded once from its `type` text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum FdKind {
+    /// No descriptor, or one without a type.
+    #[default]
+    Absent,
+    File,
+    Directory,
+    Ipv4,
+    Ipv6,
+    Unix,
+    Pipe,
+    Event,
+    Signalfd,
+    Eventpoll,
+    Inotify,
+    Timerfd,
+    Netlink,
+    Bpf,
+    Userfaultfd,
+    IoUring,
+    Memfd,
+    Pidfd,
+    /// A type libsinsp does not name (`fd.typechar` is `o`).
+    Other,
+}
+
+impl FdKind {
+    fn of(ty: &str) -> FdKind {
+        use FdKind::*;
+        match ty {
+            "file" => File,
+            "directory" => Directory,
+            "ipv4" => Ipv4,
+            "ipv6" => Ipv6,
+            "unix" => Unix,
+            "pipe" => Pipe,
+            "event" => Event,
+            "signalfd" => Signalfd,
+            "eventpoll" => Eventpoll,
+            "inotify" => Inotify,
+            "timerfd" => Timerfd,
+            "netlink" => Netlink,
+            "bpf" => Bpf,
+            "userfaultfd" => Userfaultfd,
+            "io_uring" => IoUring,
+            "memfd" => Memfd,
+            "pidfd" => Pidfd,
+            _ => Other,
+        }
+    }
+
+    /// `fd.typechar`, as libsinsp prints it.
+    pub(crate) fn typechar(self) -> Option<&'static str> {
+        use FdKind::*;
+        Some(match self {
+            Absent => return None,
+            File => "f",
+            Directory => "d",
+            Ipv4 => "4",
+            Ipv6 => "6",
+            Unix | Userfaultfd => "u",
+            Pipe => "p",
+            Event => "e",
+            Signalfd => "s",
+            Eventpoll => "l",
+            Inotify => "i",
+            Timerfd => "t",
+            Netlink => "n",
+            Bpf => "b",
+            IoUring => "r",
+            Memfd => "m",
+            Pidfd => "P",
+            Other => "o",
+        })
+    }
+
+    /// An IPv4 or IPv6 socket.
+    pub(crate) fn is_inet(self) -> bool {
+        matches!(self, FdKind::Ipv4 | FdKind::Ipv6)
+    }
+}
+
 /// A syscall event with everything the field extractors need.
+///
+/// The layout is fixed (`repr(C)`) and the first 64 bytes hold what the default rules
+/// read on nearly every event: the type, the process, the container, the descriptor's
+/// name, number and kind, and the open flags. When events are evaluated from memory
+/// rather than straight after parsing, each cache line of an event is a miss; this way
+/// most events cost one line of their own plus the name's bytes, and the full record
+/// (arguments, buffers, the rest of the descriptor) stays behind one pointer until a
+/// rule asks for it.
 #[derive(Debug, Clone)]
+#[repr(C, align(64))]
 pub struct SyscallEvent {
-    pub(crate) rec: EventRecord,
     /// The event type, interned by the [`crate::State`]: every event of a type shares
     /// one copy, which stays in cache while rules index and compare it.
     pub(crate) ty: Arc<str>,
-    /// `fd.typechar` of the descriptor, decoded once.
-    pub(crate) fd_typechar: Option<&'static str>,
-    /// Whether the descriptor is an IPv4/IPv6 socket.
-    pub(crate) fd_inet: bool,
+    pub(crate) process: Option<Arc<Process>>,
+    pub(crate) container: Option<Arc<Container>>,
+    /// `fd.name` as recorded (moved out of the descriptor record).
+    pub(crate) fd_name: Option<Box<str>>,
+    /// `fd.num`, valid when `has_fd_num`.
+    pub(crate) fd_num: i64,
+    pub(crate) fd_kind: FdKind,
+    pub(crate) has_fd_num: bool,
+    /// Whether the process is the server end of the socket.
+    pub(crate) fd_server: bool,
+    pub(crate) open: Option<OpenFlags>,
+    // Second line onwards: read by fewer rules.
     pub(crate) num: u64,
     pub(crate) ts: i64,
     pub(crate) rawres: Option<i64>,
-    pub(crate) process: Option<Arc<Process>>,
     pub(crate) ancestors: Vec<Arc<Process>>,
-    pub(crate) container: Option<Arc<Container>>,
     pub(crate) user: Option<Arc<UserRecord>>,
     pub(crate) group: Option<Arc<GroupRecord>>,
-    pub(crate) open: Option<OpenFlags>,
-    pub(crate) buffer: Option<Vec<u8>>,
     /// Client and server addresses of the descriptor, parsed once per event.
     pub(crate) cip: Option<IpAddr>,
     pub(crate) sip: Option<IpAddr>,
+    pub(crate) buffer: Option<Vec<u8>>,
+    pub(crate) rec: Box<EventRecord>,
 }
 
 fn hex_bytes(h: &str) -> Option<Vec<u8>> {
@@ -116,7 +213,7 @@ fn mode_has_exec(v: Option<&serde_json::Value>) -> bool {
 impl SyscallEvent {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
-        rec: EventRecord,
+        mut rec: EventRecord,
         ty: Arc<str>,
         num: u64,
         ts: i64,
@@ -150,32 +247,46 @@ impl SyscallEvent {
             Some(f) => (parse_ip(f.cip.as_ref()), parse_ip(f.sip.as_ref())),
             None => (None, None),
         };
-        let fd_ty = rec.fd.as_ref().and_then(|f| f.ty.as_deref());
-        let fd_typechar = fd_ty.map(fields::typechar);
-        let fd_inet = matches!(fd_ty, Some("ipv4" | "ipv6"));
+        let fd = rec.fd.as_deref_mut();
+        let fd_kind = fd
+            .as_ref()
+            .and_then(|f| f.ty.as_deref())
+            .map_or(FdKind::Absent, FdKind::of);
+        let fd_num = fd.as_ref().and_then(|f| f.num);
+        let fd_server = fd.as_ref().and_then(|f| f.is_server).unwrap_or(false);
+        let fd_name = fd.and_then(|f| f.name.take()).map(String::into_boxed_str);
         SyscallEvent {
             ty,
-            fd_typechar,
-            fd_inet,
-            buffer,
-            cip,
-            sip,
-            rec,
+            process,
+            container,
+            fd_name,
+            fd_num: fd_num.unwrap_or(0),
+            fd_kind,
+            has_fd_num: fd_num.is_some(),
+            fd_server,
+            open,
             num,
             ts,
             rawres,
-            process,
             ancestors,
-            container,
             user,
             group,
-            open,
+            cip,
+            sip,
+            buffer,
+            rec: Box::new(rec),
         }
     }
 
-    /// The record as read (without the parts moved into the state).
+    /// The record as read, without the parts moved into the state and without the
+    /// descriptor's name (see [`SyscallEvent::fd_name`]).
     pub fn record(&self) -> &EventRecord {
         &self.rec
+    }
+
+    /// The descriptor's name (`fd.name` as recorded).
+    pub fn fd_name(&self) -> Option<&str> {
+        self.fd_name.as_deref()
     }
 
     /// `evt.num`.

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use kspect_rules::fields::{FieldArg, FieldId, FieldRegistry};
 use kspect_rules::{Value, Values};
 
-use crate::event::SyscallEvent;
+use crate::event::{FdKind, SyscallEvent};
 use crate::state::Process;
 
 /// What a field reads.
@@ -520,29 +520,6 @@ fn fmt_time(ns: i64, with_date: bool, iso: bool) -> String {
     }
 }
 
-pub(crate) fn typechar(ty: &str) -> &'static str {
-    match ty {
-        "file" => "f",
-        "directory" => "d",
-        "ipv4" => "4",
-        "ipv6" => "6",
-        "unix" => "u",
-        "pipe" => "p",
-        "event" => "e",
-        "signalfd" => "s",
-        "eventpoll" => "l",
-        "inotify" => "i",
-        "timerfd" => "t",
-        "netlink" => "n",
-        "bpf" => "b",
-        "userfaultfd" => "u",
-        "io_uring" => "r",
-        "memfd" => "m",
-        "pidfd" => "P",
-        _ => "o",
-    }
-}
-
 /// Extracts one field of one event.
 pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'a> {
     use Slot::*;
@@ -555,9 +532,11 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
     let ct = ev.container.as_deref();
     let user = ev.user.as_deref();
     let fd_ty = || fd.and_then(|f| f.ty.as_deref());
-    let inet = ev.fd_inet;
-    let server = || fd.and_then(|f| f.is_server).unwrap_or(false);
-    let (cip, sip) = (ev.cip, ev.sip);
+    let kind = ev.fd_kind;
+    let inet = kind.is_inet();
+    let fd_name = ev.fd_name.as_deref();
+    let server = || ev.fd_server;
+    let (cip, sip) = (|| ev.cip, || ev.sip);
     let cport = || fd.and_then(|f| f.cport).map(u64::from);
     let sport = || fd.and_then(|f| f.sport).map(u64::from);
     match slot {
@@ -724,37 +703,34 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         UserLoginname => opt_s(user.and_then(|u| u.loginname.as_deref())),
         GroupGid => uint(ev.group.as_deref().and_then(|g| g.gid).map(u64::from)),
         GroupName => opt_s(ev.group.as_deref().and_then(|g| g.name.as_deref())),
-        FdNum => int(fd.and_then(|f| f.num)),
+        FdNum => int(ev.has_fd_num.then_some(ev.fd_num)),
         FdType => opt_s(fd_ty()),
-        FdTypechar => ev.fd_typechar.map_or(Values::Missing, s),
-        FdName => match fd {
-            None => Values::Missing,
-            Some(f) => match (&f.name, inet) {
-                (Some(n), _) => s(n),
-                (None, true) => owned(format!(
-                    "{}:{}->{}:{}",
-                    f.cip.as_deref().unwrap_or_default(),
-                    f.cport.unwrap_or(0),
-                    f.sip.as_deref().unwrap_or_default(),
-                    f.sport.unwrap_or(0)
-                )),
-                (None, false) => Values::Missing,
-            },
-        },
-        FdNameraw => opt_s(fd.and_then(|f| f.nameraw.as_deref().or(f.name.as_deref()))),
-        FdDirectory => match (fd_ty(), fd.and_then(|f| f.name.as_deref())) {
-            (Some("directory"), Some(n)) => s(n),
-            (Some("file"), Some(n)) => s(dirname(n)),
+        FdTypechar => kind.typechar().map_or(Values::Missing, s),
+        FdName => match (fd_name, fd) {
+            (Some(n), _) => s(n),
+            (None, Some(f)) if inet => owned(format!(
+                "{}:{}->{}:{}",
+                f.cip.as_deref().unwrap_or_default(),
+                f.cport.unwrap_or(0),
+                f.sip.as_deref().unwrap_or_default(),
+                f.sport.unwrap_or(0)
+            )),
             _ => Values::Missing,
         },
-        FdFilename => match (fd_ty(), fd.and_then(|f| f.name.as_deref())) {
-            (Some("file"), Some(n)) => s(basename(n)),
+        FdNameraw => opt_s(fd.and_then(|f| f.nameraw.as_deref()).or(fd_name)),
+        FdDirectory => match (kind, fd_name) {
+            (FdKind::Directory, Some(n)) => s(n),
+            (FdKind::File, Some(n)) => s(dirname(n)),
+            _ => Values::Missing,
+        },
+        FdFilename => match (kind, fd_name) {
+            (FdKind::File, Some(n)) => s(basename(n)),
             _ => Values::Missing,
         },
         // libsinsp tests both ends for fd.ip/fd.port/fd.net; the engine compares the
         // first value, so the server end (the remote one for outbound traffic, which
         // the default rules test) comes first.
-        FdIp | FdNet if inet => many(sip.into_iter().chain(cip).map(Value::Ip).collect()),
+        FdIp | FdNet if inet => many(sip().into_iter().chain(cip()).map(Value::Ip).collect()),
         FdPort if inet => many(
             sport()
                 .into_iter()
@@ -762,18 +738,18 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
                 .map(Value::Uint)
                 .collect(),
         ),
-        FdCip | FdCnet if inet => ipv(cip),
-        FdSip | FdSnet if inet => ipv(sip),
-        FdLip | FdLnet if inet => ipv(if server() { sip } else { cip }),
-        FdRip | FdRnet if inet => ipv(if server() { cip } else { sip }),
+        FdCip | FdCnet if inet => ipv(cip()),
+        FdSip | FdSnet if inet => ipv(sip()),
+        FdLip | FdLnet if inet => ipv(if server() { sip() } else { cip() }),
+        FdRip | FdRnet if inet => ipv(if server() { cip() } else { sip() }),
         FdCport if inet => uint(cport()),
         FdSport if inet => uint(sport()),
         FdLport if inet => uint(if server() { sport() } else { cport() }),
         FdRport if inet => uint(if server() { cport() } else { sport() }),
         FdL4proto => opt_s(fd.and_then(|f| f.l4proto.as_deref())),
-        FdSockfamily => match fd_ty() {
-            Some("ipv4" | "ipv6") => s("ip"),
-            Some("unix") => s("unix"),
+        FdSockfamily => match kind {
+            FdKind::Ipv4 | FdKind::Ipv6 => s("ip"),
+            FdKind::Unix => s("unix"),
             _ => Values::Missing,
         },
         FdIsServer if inet => boolean(Some(server())),
@@ -800,14 +776,13 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         FdIsUpper => boolean(fd.map(|f| f.upper_layer.unwrap_or(false))),
         FdIsLower => boolean(fd.map(|f| f.lower_layer.unwrap_or(false))),
         FdContainerName | FdContainerDirectory => {
-            let Some(f) = fd else { return Values::Missing };
             let id = ct.and_then(|c| c.rec.id.as_deref()).unwrap_or("host");
             let n = if slot == FdContainerName {
-                f.name.as_deref()
+                fd_name
             } else {
-                match fd_ty() {
-                    Some("directory") => f.name.as_deref(),
-                    Some("file") => f.name.as_deref().map(dirname),
+                match kind {
+                    FdKind::Directory => fd_name,
+                    FdKind::File => fd_name.map(dirname),
                     _ => None,
                 }
             };
@@ -1003,6 +978,69 @@ mod tests {
         let have = supported_fields();
         for f in used {
             assert!(have.iter().any(|h| h == f), "{f} has no slot");
+        }
+    }
+
+    /// Descriptor fields read from the event's compact copy (kind, number, name)
+    /// and from the record agree with libsinsp's meanings.
+    #[test]
+    fn descriptor_fields() {
+        use kspect_rules::Event;
+        let reg = FieldRegistry::syscall();
+        let mut state = crate::State::new();
+        let mut ev = |json: &str| state.ingest(serde_json::from_str(json).expect("event"));
+        let text = |ev: &SyscallEvent, f: &str| -> Option<String> {
+            let id = reg.id(f).expect(f);
+            ev.extract(id, &FieldArg::None)
+                .as_slice()
+                .first()
+                .map(Value::to_text)
+        };
+        let file =
+            ev(r#"{"type":"openat","fd":{"num":7,"type":"file","name":"/etc/nginx/nginx.conf"}}"#);
+        for (f, want) in [
+            ("fd.name", "/etc/nginx/nginx.conf"),
+            ("fd.nameraw", "/etc/nginx/nginx.conf"),
+            ("fd.directory", "/etc/nginx"),
+            ("fd.filename", "nginx.conf"),
+            ("fd.typechar", "f"),
+            ("fd.type", "file"),
+            ("fd.num", "7"),
+            ("fd.containerdirectory", "host:/etc/nginx"),
+        ] {
+            assert_eq!(text(&file, f).as_deref(), Some(want), "{f}");
+        }
+        assert_eq!(file.fd_name(), Some("/etc/nginx/nginx.conf"));
+        let dir = ev(r#"{"type":"openat","fd":{"num":3,"type":"directory","name":"/etc"}}"#);
+        assert_eq!(text(&dir, "fd.directory").as_deref(), Some("/etc"));
+        assert_eq!(text(&dir, "fd.filename"), None);
+        assert_eq!(text(&dir, "fd.typechar").as_deref(), Some("d"));
+        let sock = ev(
+            r#"{"type":"accept4","fd":{"num":5,"type":"ipv4","cip":"10.0.0.1","cport":5000,"sip":"10.0.0.2","sport":80,"is_server":true}}"#,
+        );
+        for (f, want) in [
+            ("fd.name", "10.0.0.1:5000->10.0.0.2:80"),
+            ("fd.sockfamily", "ip"),
+            ("fd.typechar", "4"),
+            ("fd.lip", "10.0.0.2"),
+            ("fd.rip", "10.0.0.1"),
+            ("fd.lport", "80"),
+            ("fd.is_server", "true"),
+        ] {
+            assert_eq!(text(&sock, f).as_deref(), Some(want), "{f}");
+        }
+        let odd = ev(r#"{"type":"read","fd":{"type":"weird","name":"x"}}"#);
+        assert_eq!(text(&odd, "fd.typechar").as_deref(), Some("o"));
+        assert_eq!(text(&odd, "fd.num"), None);
+        let none = ev(r#"{"type":"getpid"}"#);
+        for f in [
+            "fd.name",
+            "fd.typechar",
+            "fd.num",
+            "fd.directory",
+            "fd.sockfamily",
+        ] {
+            assert_eq!(text(&none, f), None, "{f}");
         }
     }
 
