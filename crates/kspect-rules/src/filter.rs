@@ -844,9 +844,19 @@ fn getopt(args: &str, spec: &str, key: &str) -> Option<String> {
 
 impl Accessor {
     /// Extracts the values for `ev`.
+    #[inline]
     pub fn get<'e, E: Event + ?Sized>(&self, ev: &'e E) -> Values<'e> {
         match self {
             Accessor::Field { id, arg } => ev.extract(*id, arg),
+            Accessor::Transform { .. } => self.transform(ev),
+        }
+    }
+
+    /// Extracts the values of a transformer for `ev` (kept apart from [`Accessor::get`]
+    /// so the common case, a plain field, inlines into the checks).
+    fn transform<'e, E: Event + ?Sized>(&self, ev: &'e E) -> Values<'e> {
+        match self {
+            Accessor::Field { .. } => self.get(ev),
             Accessor::Transform { kind, args, key } => match kind {
                 TransformerKind::Val => match args.first() {
                     Some(TArg::Acc(a)) => a.get(ev),

@@ -339,6 +339,7 @@ impl Event for SyscallEvent {
         self.ts
     }
 
+    #[inline]
     fn extract(&self, field: FieldId, arg: &FieldArg) -> Values<'_> {
         fields::extract(self, fields::slot(field), arg)
     }

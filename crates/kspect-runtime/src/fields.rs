@@ -339,6 +339,7 @@ fn slot_of(name: &str) -> Slot {
 }
 
 /// The slot of a syscall field id (resolved once for the whole registry).
+#[inline]
 pub fn slot(id: FieldId) -> Slot {
     static TABLE: OnceLock<Vec<Slot>> = OnceLock::new();
     let t = TABLE.get_or_init(|| {
