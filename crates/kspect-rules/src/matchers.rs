@@ -4,6 +4,8 @@
 //! Written here because the semantics are fnmatch's, not those of shell-path globbing
 //! crates: `*` crosses `/`, and `pmatch` compares whole path components.
 
+use std::collections::HashSet;
+
 /// One element of a compiled glob.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
@@ -144,18 +146,41 @@ fn parse_class(p: &[u8], fold: bool) -> Option<(Tok, usize)> {
 
 /// Path prefixes for `pmatch`: a value matches when the components of one pattern are
 /// a prefix of its components (empty components ignored, each may be a glob).
+///
+/// Literal prefixes are stored as their components joined by `/` (`/usr/local/` is
+/// `usr/local`), so a path is tested by looking up its own normalized form cut at
+/// each component boundary; for the usual path (one leading slash, no empty
+/// components) that form is the path itself without the slash, and nothing is
+/// allocated.
 #[derive(Debug, Clone, Default)]
 pub struct PrefixTable {
-    literal: std::collections::HashSet<Vec<Vec<u8>>>,
+    literal: HashSet<Box<[u8]>, foldhash::fast::FixedState>,
     globbed: Vec<Vec<Glob>>,
     max_literal_len: usize,
 }
 
-fn components(p: &[u8]) -> Vec<Vec<u8>> {
-    p.split(|b| *b == b'/')
-        .filter(|c| !c.is_empty())
-        .map(<[u8]>::to_vec)
-        .collect()
+fn components(p: &[u8]) -> impl Iterator<Item = &[u8]> {
+    p.split(|b| *b == b'/').filter(|c| !c.is_empty())
+}
+
+/// `p`'s components joined by single slashes, borrowed when `p` is already so.
+fn normalized(p: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let body = p.strip_prefix(b"/").unwrap_or(p);
+    let clean = !body.is_empty()
+        && body[0] != b'/'
+        && body[body.len() - 1] != b'/'
+        && !body.windows(2).any(|w| w == b"//");
+    if clean {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = Vec::with_capacity(body.len());
+    for c in components(p) {
+        if !out.is_empty() {
+            out.push(b'/');
+        }
+        out.extend_from_slice(c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 impl PrefixTable {
@@ -163,11 +188,11 @@ impl PrefixTable {
     pub fn new<'a>(items: impl IntoIterator<Item = &'a [u8]>) -> Self {
         let mut t = PrefixTable::default();
         for it in items {
-            let comps = components(it);
-            let globs: Vec<Glob> = comps.iter().map(|c| Glob::new(c, false)).collect();
+            let globs: Vec<Glob> = components(it).map(|c| Glob::new(c, false)).collect();
             if globs.iter().all(Glob::is_literal) {
-                t.max_literal_len = t.max_literal_len.max(comps.len());
-                t.literal.insert(comps);
+                t.max_literal_len = t.max_literal_len.max(globs.len());
+                t.literal
+                    .insert(normalized(it).into_owned().into_boxed_slice());
             } else {
                 t.globbed.push(globs);
             }
@@ -177,12 +202,31 @@ impl PrefixTable {
 
     /// Whether `path` is under one of the prefixes.
     pub fn matches(&self, path: &[u8]) -> bool {
-        let comps = components(path);
-        for n in 0..=comps.len().min(self.max_literal_len) {
-            if self.literal.contains(&comps[..n]) {
-                return true;
+        let norm = normalized(path);
+        let norm = &norm[..];
+        // The empty prefix (a pattern of slashes only) matches every path.
+        if self.literal.contains(&[][..]) {
+            return true;
+        }
+        let mut taken = 0;
+        for (i, b) in norm.iter().enumerate() {
+            if *b == b'/' {
+                taken += 1;
+                if taken > self.max_literal_len {
+                    break;
+                }
+                if self.literal.contains(&norm[..i]) {
+                    return true;
+                }
             }
         }
+        if !norm.is_empty() && taken < self.max_literal_len && self.literal.contains(norm) {
+            return true;
+        }
+        if self.globbed.is_empty() {
+            return false;
+        }
+        let comps: Vec<&[u8]> = components(path).collect();
         self.globbed
             .iter()
             .any(|g| g.len() <= comps.len() && g.iter().zip(&comps).all(|(p, c)| p.matches(c)))
@@ -201,6 +245,27 @@ mod tests {
         assert!(!Glob::new(b"[!a-c]x", false).matches(b"bx"));
         assert!(Glob::new(b"ABC*", true).matches(b"abcdef"));
         assert!(!Glob::new(b"abc", false).matches(b"abcd"));
+    }
+
+    proptest::proptest! {
+        /// The table agrees with comparing component lists directly, for paths and
+        /// prefixes with doubled, leading and trailing slashes.
+        #[test]
+        fn pmatch_agrees_with_component_prefixes(
+            prefixes in proptest::collection::vec("/?([ab]{1,2}/{1,2}){0,3}[ab]{0,2}/?", 1..5),
+            path in "/{0,2}([ab]{1,2}/{1,2}){0,4}[ab]{0,2}/?",
+        ) {
+            let comps = |p: &str| -> Vec<String> {
+                p.split('/').filter(|c| !c.is_empty()).map(str::to_string).collect()
+            };
+            let path_c = comps(&path);
+            let want = prefixes.iter().any(|p| {
+                let pc = comps(p);
+                pc.len() <= path_c.len() && pc[..] == path_c[..pc.len()]
+            });
+            let t = PrefixTable::new(prefixes.iter().map(|p| p.as_bytes()));
+            proptest::prop_assert_eq!(t.matches(path.as_bytes()), want, "{:?} {:?}", prefixes, path);
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! many passes. On a shared machine the best pass is the most repeatable figure for
 //! comparing two builds; criterion's mean moves by ±20% here.
 //!
-//! Run: `cargo run --release -p kspect-runtime --example rules_throughput [PASSES [200k|batch_2k]]`
+//! Run: `cargo run --release -p kspect-runtime --example rules_throughput [PASSES [200k|batch_2k [all]]]`
 //!
 //! The events and rules are those of the criterion benchmark (`benches/replay.rs`).
 //! Because the event count is fixed, running it under
@@ -39,9 +39,26 @@ fn main() {
         eprintln!("skipping: corpus not found at {}", root.display());
         return;
     }
+    // A third argument `all` loads the incubating and sandbox files too and enables
+    // every rule, as the benchmark's `all_syscall_files` group does.
+    let all = std::env::args().nth(3).is_some_and(|a| a == "all");
+    let files: &[&str] = if all {
+        &[
+            "rules/falco_rules.yaml",
+            "rules/falco-incubating_rules.yaml",
+            "rules/falco-sandbox_rules.yaml",
+        ]
+    } else {
+        &["rules/falco_rules.yaml"]
+    };
     let mut engine = Engine::new();
-    let res = engine.load_file(&root.join("rules/falco_rules.yaml"));
-    assert!(res.successful(), "{:?}", res.errors);
+    for f in files {
+        let res = engine.load_file(&root.join(f));
+        assert!(res.successful(), "{f}: {:?}", res.errors);
+    }
+    if all {
+        engine.set_enabled_where(true, |r| r.source == "syscall");
+    }
     let rs = engine.ruleset("syscall").expect("syscall ruleset");
     let mut state = State::new();
     let events: Vec<SyscallEvent> = events_mix::generate(200_000)
