@@ -153,14 +153,10 @@ impl Ruleset {
         MEMO.with_borrow_mut(|memo| {
             self.programs.begin(memo);
             for view in [typed, Some(&self.catch_all)].into_iter().flatten() {
-                for k in 0..view.len() {
-                    if let Some(i) = self.programs.eval(view, k, ev, memo) {
-                        out.push(&self.rules[i]);
-                        if mode == RuleMatching::First {
-                            return out;
-                        }
-                    }
-                }
+                self.programs.run(view, ev, memo, |i| {
+                    out.push(&self.rules[i]);
+                    mode == RuleMatching::All
+                });
                 if !out.is_empty() {
                     return out;
                 }

@@ -222,32 +222,35 @@ impl Programs {
         memo.begin(self.checks.len());
     }
 
-    /// Evaluates the `k`-th rule of `view` on `ev`: its index in the ruleset when it
-    /// matches. Call [`Programs::begin`] once per event first; all the rules
-    /// evaluated for one event share `memo`.
-    pub fn eval<E: Event + ?Sized>(
+    /// Evaluates the rules of `view` on `ev` in order, calling `matched` with the
+    /// ruleset index of each rule that matches until it returns `false`. Call
+    /// [`Programs::begin`] once per event first; all the views evaluated for one
+    /// event share `memo`.
+    pub fn run<E: Event + ?Sized>(
         &self,
         view: &View,
-        k: usize,
         ev: &E,
         memo: &mut Memo,
-    ) -> Option<usize> {
-        let (rule, mut at) = view.rules[k];
+        mut matched: impl FnMut(usize) -> bool,
+    ) {
         let generation = memo.generation;
-        loop {
-            if at >= REJECT {
-                return (at == ACCEPT).then_some(rule);
+        for &(rule, entry) in &view.rules {
+            let mut at = entry;
+            while at < REJECT {
+                let node = view.nodes[at as usize];
+                let slot = &mut memo.entries[node.check as usize];
+                let holds = if *slot & !1 == generation {
+                    *slot & 1 == 1
+                } else {
+                    let v = self.checks[node.check as usize].eval(ev);
+                    *slot = generation | u32::from(v);
+                    v
+                };
+                at = if holds { node.on_true } else { node.on_false };
             }
-            let node = view.nodes[at as usize];
-            let slot = &mut memo.entries[node.check as usize];
-            let holds = if *slot & !1 == generation {
-                *slot & 1 == 1
-            } else {
-                let v = self.checks[node.check as usize].eval(ev);
-                *slot = generation | u32::from(v);
-                v
-            };
-            at = if holds { node.on_true } else { node.on_false };
+            if at == ACCEPT && !matched(rule) {
+                return;
+            }
         }
     }
 }
