@@ -529,17 +529,17 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
     // heap records are usually cold, and most checks test other fields.
     let p = ev.process.as_deref();
     let parent = || ev.ancestors.first().map(|x| &**x);
-    let fd = ev.rec.fd.as_deref();
+    let fd = || ev.rec.fd.as_deref();
     let ct = ev.container.as_deref();
     let user = ev.user.as_deref();
-    let fd_ty = || fd.and_then(|f| f.ty.as_deref());
+    let fd_ty = || fd().and_then(|f| f.ty.as_deref());
     let kind = ev.fd_kind;
     let inet = kind.is_inet();
     let fd_name = ev.fd_name.as_deref();
     let server = || ev.fd_server;
     let (cip, sip) = (|| ev.cip, || ev.sip);
-    let cport = || fd.and_then(|f| f.cport).map(u64::from);
-    let sport = || fd.and_then(|f| f.sport).map(u64::from);
+    let cport = || fd().and_then(|f| f.cport).map(u64::from);
+    let sport = || fd().and_then(|f| f.sport).map(u64::from);
     match slot {
         Unknown => Values::Missing,
         EvtType => s(&ev.ty),
@@ -707,7 +707,7 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         FdNum => int(ev.has_fd_num.then_some(ev.fd_num)),
         FdType => opt_s(fd_ty()),
         FdTypechar => kind.typechar().map_or(Values::Missing, s),
-        FdName => match (fd_name, fd) {
+        FdName => match (fd_name, fd()) {
             (Some(n), _) => s(n),
             (None, Some(f)) if inet => owned(format!(
                 "{}:{}->{}:{}",
@@ -718,7 +718,7 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
             )),
             _ => Values::Missing,
         },
-        FdNameraw => opt_s(fd.and_then(|f| f.nameraw.as_deref()).or(fd_name)),
+        FdNameraw => opt_s(fd().and_then(|f| f.nameraw.as_deref()).or(fd_name)),
         FdDirectory => match (kind, fd_name) {
             (FdKind::Directory, Some(n)) => s(n),
             (FdKind::File, Some(n)) => s(dirname(n)),
@@ -747,35 +747,35 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         FdSport if inet => uint(sport()),
         FdLport if inet => uint(if server() { sport() } else { cport() }),
         FdRport if inet => uint(if server() { cport() } else { sport() }),
-        FdL4proto => opt_s(fd.and_then(|f| f.l4proto.as_deref())),
+        FdL4proto => opt_s(fd().and_then(|f| f.l4proto.as_deref())),
         FdSockfamily => match kind {
             FdKind::Ipv4 | FdKind::Ipv6 => s("ip"),
             FdKind::Unix => s("unix"),
             _ => Values::Missing,
         },
         FdIsServer if inet => boolean(Some(server())),
-        FdConnected => boolean(fd.map(|f| f.connected.unwrap_or(false))),
-        FdNameChanged => boolean(fd.map(|f| f.name_changed.unwrap_or(false))),
-        FdCipName => opt_s(fd.and_then(|f| f.cip_name.as_deref())),
-        FdSipName => opt_s(fd.and_then(|f| f.sip_name.as_deref())),
-        FdLipName => opt_s(fd.and_then(|f| {
+        FdConnected => boolean(fd().map(|f| f.connected.unwrap_or(false))),
+        FdNameChanged => boolean(fd().map(|f| f.name_changed.unwrap_or(false))),
+        FdCipName => opt_s(fd().and_then(|f| f.cip_name.as_deref())),
+        FdSipName => opt_s(fd().and_then(|f| f.sip_name.as_deref())),
+        FdLipName => opt_s(fd().and_then(|f| {
             if server() {
                 f.sip_name.as_deref()
             } else {
                 f.cip_name.as_deref()
             }
         })),
-        FdRipName => opt_s(fd.and_then(|f| {
+        FdRipName => opt_s(fd().and_then(|f| {
             if server() {
                 f.cip_name.as_deref()
             } else {
                 f.sip_name.as_deref()
             }
         })),
-        FdDev => uint(fd.and_then(|f| f.dev).map(u64::from)),
-        FdIno => uint(fd.and_then(|f| f.ino)),
-        FdIsUpper => boolean(fd.map(|f| f.upper_layer.unwrap_or(false))),
-        FdIsLower => boolean(fd.map(|f| f.lower_layer.unwrap_or(false))),
+        FdDev => uint(fd().and_then(|f| f.dev).map(u64::from)),
+        FdIno => uint(fd().and_then(|f| f.ino)),
+        FdIsUpper => boolean(fd().map(|f| f.upper_layer.unwrap_or(false))),
+        FdIsLower => boolean(fd().map(|f| f.lower_layer.unwrap_or(false))),
         FdContainerName | FdContainerDirectory => {
             let id = ct.and_then(|c| c.rec.id.as_deref()).unwrap_or("host");
             let n = if slot == FdContainerName {
