@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use kspect_rules::fields::{FieldArg, FieldId, FieldRegistry};
 use kspect_rules::{Value, Values};
 
-use crate::event::{FdKind, SyscallEvent};
+use crate::event::{FdKind, L4, SyscallEvent, bits};
 use crate::state::Process;
 
 /// What a field reads.
@@ -536,7 +536,9 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
     let kind = ev.fd_kind;
     let inet = kind.is_inet();
     let fd_name = ev.fd_name.as_deref();
-    let server = || ev.fd_server;
+    let bit = |b: u8| ev.bits & b != 0;
+    let has_fd = bit(bits::HAS_FD);
+    let server = || bit(bits::FD_SERVER);
     let (cip, sip) = (|| ev.cip, || ev.sip);
     let cport = || fd().and_then(|f| f.cport).map(u64::from);
     let sport = || fd().and_then(|f| f.sport).map(u64::from);
@@ -544,7 +546,8 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         Unknown => Values::Missing,
         EvtType => s(&ev.ty),
         EvtNum => uint(Some(ev.num)),
-        EvtDir => s(ev.rec.dir.as_deref().unwrap_or("<")),
+        EvtDir if bit(bits::DIR_OTHER) => opt_s(ev.rec.dir.as_deref()),
+        EvtDir => s(if bit(bits::DIR_ENTER) { ">" } else { "<" }),
         EvtRes => ev.rawres.map_or(Values::Missing, |r| {
             Values::One(Value::Str(crate::errno::name(r)))
         }),
@@ -704,7 +707,7 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         UserLoginname => opt_s(user.and_then(|u| u.loginname.as_deref())),
         GroupGid => uint(ev.group.as_deref().and_then(|g| g.gid).map(u64::from)),
         GroupName => opt_s(ev.group.as_deref().and_then(|g| g.name.as_deref())),
-        FdNum => int(ev.has_fd_num.then_some(ev.fd_num)),
+        FdNum => int(bit(bits::HAS_FD_NUM).then_some(ev.fd_num)),
         FdType => opt_s(fd_ty()),
         FdTypechar => kind.typechar().map_or(Values::Missing, s),
         FdName => match (fd_name, fd()) {
@@ -747,15 +750,18 @@ pub fn extract<'a>(ev: &'a SyscallEvent, slot: Slot, arg: &FieldArg) -> Values<'
         FdSport if inet => uint(sport()),
         FdLport if inet => uint(if server() { sport() } else { cport() }),
         FdRport if inet => uint(if server() { cport() } else { sport() }),
-        FdL4proto => opt_s(fd().and_then(|f| f.l4proto.as_deref())),
+        FdL4proto => match ev.l4 {
+            L4::Other => opt_s(fd().and_then(|f| f.l4proto.as_deref())),
+            l4 => l4.name().map_or(Values::Missing, s),
+        },
         FdSockfamily => match kind {
             FdKind::Ipv4 | FdKind::Ipv6 => s("ip"),
             FdKind::Unix => s("unix"),
             _ => Values::Missing,
         },
         FdIsServer if inet => boolean(Some(server())),
-        FdConnected => boolean(fd().map(|f| f.connected.unwrap_or(false))),
-        FdNameChanged => boolean(fd().map(|f| f.name_changed.unwrap_or(false))),
+        FdConnected => boolean(has_fd.then(|| bit(bits::FD_CONNECTED))),
+        FdNameChanged => boolean(has_fd.then(|| bit(bits::FD_NAME_CHANGED))),
         FdCipName => opt_s(fd().and_then(|f| f.cip_name.as_deref())),
         FdSipName => opt_s(fd().and_then(|f| f.sip_name.as_deref())),
         FdLipName => opt_s(fd().and_then(|f| {
@@ -1030,7 +1036,21 @@ mod tests {
         ] {
             assert_eq!(text(&sock, f).as_deref(), Some(want), "{f}");
         }
-        let odd = ev(r#"{"type":"read","fd":{"type":"weird","name":"x"}}"#);
+        let sent = ev(
+            r#"{"type":"sendto","dir":">","fd":{"type":"ipv4","l4proto":"udp","connected":true}}"#,
+        );
+        for (f, want) in [
+            ("evt.dir", Some(">")),
+            ("fd.l4proto", Some("udp")),
+            ("fd.connected", Some("true")),
+            ("fd.name_changed", Some("false")),
+        ] {
+            assert_eq!(text(&sent, f).as_deref(), want, "{f}");
+        }
+        let odd =
+            ev(r#"{"type":"read","dir":"?","fd":{"type":"weird","name":"x","l4proto":"sctp"}}"#);
+        assert_eq!(text(&odd, "evt.dir").as_deref(), Some("?"));
+        assert_eq!(text(&odd, "fd.l4proto").as_deref(), Some("sctp"));
         assert_eq!(text(&odd, "fd.typechar").as_deref(), Some("o"));
         assert_eq!(text(&odd, "fd.num"), None);
         let none = ev(r#"{"type":"getpid"}"#);
